@@ -1,0 +1,1 @@
+"""Contact-center warehouse: ingestion, simulation and orchestration (Dagster)."""

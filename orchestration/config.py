@@ -1,0 +1,50 @@
+"""Paths and settings, from the environment with defaults that work locally.
+
+Every path is relative to the project folder unless the environment gives an absolute one.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+
+def _path(env: str, default: str) -> Path:
+    value = Path(os.environ.get(env, default))
+    return value if value.is_absolute() else PROJECT_DIR / value
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where things live. Built from the environment by `settings()`."""
+
+    landing_dir: Path
+    warehouse_path: Path
+    site_dir: Path
+    reports_dir: Path
+    dbt_project_dir: Path
+
+    @property
+    def warehouse_dir(self) -> Path:
+        return self.warehouse_path.parent
+
+
+def settings() -> Settings:
+    return Settings(
+        landing_dir=_path("CCWH_LANDING", "landing"),
+        warehouse_path=_path("CCWH_WAREHOUSE", "warehouse/ccwh.duckdb"),
+        site_dir=_path("CCWH_SITE_DIR", "reports/dist"),
+        reports_dir=PROJECT_DIR / "reports",
+        dbt_project_dir=PROJECT_DIR,
+    )
+
+
+def quiet_tools_env() -> None:
+    """Telemetry off for every tool the pipeline runs (no network but the registries)."""
+    os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+    os.environ.setdefault("DO_NOT_TRACK", "1")
+    os.environ.setdefault("OBSERVABLE_TELEMETRY_DISABLE", "true")
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
