@@ -1,0 +1,68 @@
+"""dbt models as Dagster assets (dagster-dbt); dbt tests become asset checks.
+
+dbt sources map to the ingestion assets by their schema and table (`raw_asterisk/queue_log`),
+so the lineage in the Dagster UI runs from landing files to KPI tables.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import dagster as dg
+from dagster_dbt import (
+    DagsterDbtTranslator,
+    DagsterDbtTranslatorSettings,
+    DbtCliResource,
+    DbtProject,
+    dbt_assets,
+)
+
+from orchestration.config import PROJECT_DIR, settings
+from orchestration.dbt_cli import run_dbt
+
+dbt_project = DbtProject(project_dir=PROJECT_DIR, profiles_dir=PROJECT_DIR)
+
+
+def ensure_manifest() -> None:
+    """Parse the dbt project when the manifest is missing or older than any project file."""
+    manifest = dbt_project.manifest_path
+    sources = [
+        p
+        for folder in ("models", "macros", "seeds", "tests/dbt")
+        for p in (PROJECT_DIR / folder).rglob("*")
+        if p.is_file()
+    ] + [PROJECT_DIR / "dbt_project.yml"]
+    newest = max(p.stat().st_mtime for p in sources)
+    if not manifest.exists() or manifest.stat().st_mtime < newest:
+        run_dbt(["parse", "--quiet"], warehouse_path=settings().warehouse_path, quiet=True)
+
+
+class WarehouseTranslator(DagsterDbtTranslator):
+    """Sources are keyed by schema and table, so they join up with the ingestion assets."""
+
+    def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
+        if dbt_resource_props["resource_type"] == "source":
+            return dg.AssetKey([dbt_resource_props["schema"], dbt_resource_props["identifier"]])
+        return super().get_asset_key(dbt_resource_props)
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        if dbt_resource_props["resource_type"] == "seed":
+            return "seeds"
+        fqn = dbt_resource_props.get("fqn", [])
+        return fqn[1] if len(fqn) > 2 else "dbt"
+
+
+ensure_manifest()
+
+
+@dbt_assets(
+    manifest=dbt_project.manifest_path,
+    project=dbt_project,
+    dagster_dbt_translator=WarehouseTranslator(
+        settings=DagsterDbtTranslatorSettings(enable_asset_checks=True)
+    ),
+)
+def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
+    """Seeds, staging, intermediate and mart models, with their tests as asset checks."""
+    yield from dbt.cli(["build"], context=context).stream()
