@@ -1,0 +1,74 @@
+"""Shared fixtures: one end-to-end run of the pipeline on a small simulated center.
+
+The run goes through the same entry point a user types (`ccwh run`), in a subprocess with
+its own landing folder, warehouse file and site folder under pytest's temporary directory,
+so the tests read the marts exactly as a BI tool would.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+SHARED_DATA = PROJECT_DIR.parent / "shared" / "data"
+
+# Small but complete: a week crossing the autumn clock change, three queues.
+E2E_DAYS = 7
+E2E_AGENTS = 24
+E2E_START = "2026-10-21"
+
+
+@dataclass(frozen=True)
+class PipelineRun:
+    landing_dir: Path
+    warehouse_path: Path
+    site_dir: Path
+    stdout: str
+
+    def connect(self):
+        import duckdb
+
+        return duckdb.connect(str(self.warehouse_path), read_only=True)
+
+
+def ccwh(args: list[str], env_overrides: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ)
+    env.update(env_overrides)
+    env.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+    return subprocess.run(
+        [sys.executable, "-m", "orchestration.cli", *args],
+        cwd=PROJECT_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+
+
+@pytest.fixture(scope="session")
+def pipeline_run(tmp_path_factory: pytest.TempPathFactory) -> PipelineRun:
+    root = tmp_path_factory.mktemp("e2e")
+    env = {
+        "CCWH_LANDING": str(root / "landing"),
+        "CCWH_WAREHOUSE": str(root / "warehouse" / "ccwh.duckdb"),
+        "CCWH_SITE_DIR": str(root / "site"),
+        "DAGSTER_HOME": str(root / "dagster_home"),
+    }
+    proc = ccwh(
+        ["run", "--days", str(E2E_DAYS), "--agents", str(E2E_AGENTS), "--start", E2E_START,
+         "--quiet"],
+        env,
+    )
+    if proc.returncode != 0:
+        pytest.fail(f"ccwh run failed:\n{proc.stdout[-6000:]}\n{proc.stderr[-6000:]}")
+    return PipelineRun(
+        landing_dir=root / "landing",
+        warehouse_path=root / "warehouse" / "ccwh.duckdb",
+        site_dir=root / "site",
+        stdout=proc.stdout,
+    )
