@@ -1,0 +1,519 @@
+// Report components: KPI tiles, charts, tables, filters and number formats, so a page
+// reads like a report. No business logic: every KPI arrives from the marts as an
+// additive numerator and denominator; here they are only summed over the rows a filter
+// keeps, and divided (a ratio of sums, never an average of ratios).
+//
+// Imports are explicit and local (node_modules, Framework built-ins): the site must
+// build and render with no network.
+
+import * as Plot from "@observablehq/plot";
+import * as d3 from "d3";
+import {html} from "htl";
+import * as Inputs from "npm:@observablehq/inputs";
+import {resize} from "npm:@observablehq/stdlib";
+
+// ---------------------------------------------------------------------------------------
+// number formats
+
+const DASH = "–";
+const finite = (v) => v != null && Number.isFinite(+v);
+
+export const formatPercent = (v, digits = 1) => (finite(v) ? d3.format(`.${digits}%`)(v) : DASH);
+export const formatCount = (v) => (finite(v) ? d3.format(",d")(Math.round(v)) : DASH);
+export const formatNumber = (v, digits = 1) => (finite(v) ? d3.format(`,.${digits}f`)(v) : DASH);
+
+/** Seconds as "42 s" under a minute, "5:07" (m:ss) from a minute on. */
+export function formatSeconds(v) {
+  if (!finite(v)) return DASH;
+  const s = Math.round(v);
+  if (s < 60) return `${s} s`;
+  const m = Math.floor(s / 60);
+  return `${m}:${String(s % 60).padStart(2, "0")}`;
+}
+
+/** A target: "80%", "6.5%", "20 s" (no needless decimals). */
+export function formatTarget(kind, v) {
+  if (!finite(v)) return DASH;
+  return kind === "percent" ? d3.format(".1~%")(v) : kind === "seconds" ? formatSeconds(v) : formatCount(v);
+}
+
+/** A 0-1 difference in percentage points: "+2.1 pts". */
+export const formatPoints = (v) => (finite(v) ? `${d3.format("+.1f")(v * 100)} pts` : DASH);
+
+const formatDay = d3.utcFormat("%-d %b %Y");
+const formatDayShort = d3.utcFormat("%-d %b");
+const formatWeekday = d3.utcFormat("%a %-d %b");
+export const formatDate = (d) => (d ? formatDay(d) : DASH);
+export const isoDate = d3.utcFormat("%Y-%m-%d");
+
+/** "1-14 Feb 2024" for a period. */
+export function formatPeriod({from, to}) {
+  if (!from || !to) return DASH;
+  return +from === +to ? formatDay(from) : `${formatDayShort(from)} – ${formatDay(to)}`;
+}
+
+// ---------------------------------------------------------------------------------------
+// sums and ratios over filtered rows
+
+export const sum = (rows, column) => d3.sum(rows, (d) => d[column]);
+
+/** sum(<name>_numerator) / sum(<name>_denominator) over rows; NaN when nothing to divide. */
+export function ratio(rows, name) {
+  const den = sum(rows, `${name}_denominator`);
+  return den > 0 ? sum(rows, `${name}_numerator`) / den : NaN;
+}
+
+/**
+ * Group rows by keys and compute each named ratio from the group's sums.
+ * rollupRatios(rows, ["date_local", "queue_name"], ["service_level"]) →
+ *   [{date_local, queue_name, service_level, service_level_numerator, service_level_denominator}, ...]
+ */
+export function rollupRatios(rows, keys, names, {sums = []} = {}) {
+  const groups = d3.flatGroup(rows, ...keys.map((k) => (d) => (d[k] instanceof Date ? +d[k] : d[k])));
+  return groups.map((g) => {
+    const members = g[keys.length];
+    const out = {};
+    keys.forEach((k) => (out[k] = members[0][k]));
+    for (const name of names) {
+      out[`${name}_numerator`] = sum(members, `${name}_numerator`);
+      out[`${name}_denominator`] = sum(members, `${name}_denominator`);
+      out[name] = out[`${name}_denominator`] > 0 ? out[`${name}_numerator`] / out[`${name}_denominator`] : NaN;
+    }
+    for (const column of sums) out[column] = sum(members, column);
+    return out;
+  });
+}
+
+/** Each row with its own ratios (numerator / denominator of that row), for tables. */
+export function withRatios(rows, names) {
+  return rows.map((d) => {
+    const out = {...d};
+    for (const name of names) {
+      const den = d[`${name}_denominator`];
+      out[name] = den > 0 ? d[`${name}_numerator`] / den : NaN;
+    }
+    return out;
+  });
+}
+
+/** The value of `column` when every row has the same one, else undefined. */
+export function sharedValue(rows, column) {
+  const values = new Set(rows.map((d) => d[column]).filter(finite).map(Number));
+  return values.size === 1 ? [...values][0] : undefined;
+}
+
+/**
+ * The target of rows: the shared value when all rows have the same one, else the
+ * denominator-weighted mean of the rows' targets ({value, blended: true}).
+ */
+export function blendedTarget(rows, targetOf, weightColumn) {
+  const pairs = rows.map((d) => [targetOf(d), d[weightColumn]]).filter(([t]) => finite(t));
+  if (!pairs.length) return {value: NaN, blended: false};
+  const distinct = new Set(pairs.map(([t]) => +t));
+  if (distinct.size === 1) return {value: +pairs[0][0], blended: false};
+  const weight = d3.sum(pairs, ([, w]) => w);
+  const value = weight > 0 ? d3.sum(pairs, ([t, w]) => t * w) / weight : d3.mean(pairs, ([t]) => t);
+  return {value, blended: true};
+}
+
+// ---------------------------------------------------------------------------------------
+// filters
+
+const DAY = 24 * 3600 * 1000;
+const utcDay = (d) => new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()));
+
+/** Normalise a {from, to} pick: dates at UTC midnight, swapped if reversed. */
+export function period({from, to}) {
+  if (!from || !to) return {from, to, days: 0};
+  let [a, b] = [utcDay(from), utcDay(to)];
+  if (a > b) [a, b] = [b, a];
+  return {from: a, to: b, days: Math.round((b - a) / DAY) + 1};
+}
+
+/** The period of equal length just before this one. */
+export function previousPeriod(p) {
+  const {from, days} = period(p);
+  if (!days) return {from: undefined, to: undefined, days: 0};
+  return {from: new Date(+from - days * DAY), to: new Date(+from - DAY), days};
+}
+
+/** Rows whose date (default column date_local) falls in the period, optionally of some queues. */
+export function filterRows(rows, {from, to}, {queues, sites, dateColumn = "date_local"} = {}) {
+  const a = +from;
+  const b = +to;
+  const queueSet = queues ? new Set(queues) : null;
+  const siteSet = sites ? new Set(sites) : null;
+  return rows.filter(
+    (d) =>
+      +d[dateColumn] >= a &&
+      +d[dateColumn] <= b &&
+      (!queueSet || queueSet.has(d.queue_id)) &&
+      (!siteSet || siteSet.has(d.site_id))
+  );
+}
+
+/**
+ * Two labelled date inputs (From, To) over the days present in rows. The default is
+ * the latest `days` days (half the data when there is less), so the tiles have an
+ * equally long previous period to compare with.
+ */
+export function dateRangeInput(rows, {days = 14, dateColumn = "date_local"} = {}) {
+  const [min, max] = d3.extent(rows, (d) => d[dateColumn]);
+  if (!min) return Inputs.form({from: Inputs.date({label: "From"}), to: Inputs.date({label: "To"})});
+  const total = Math.round((max - min) / DAY) + 1;
+  const length = Math.max(1, Math.min(days, Math.floor(total / 2) || 1));
+  const start = new Date(+max - (length - 1) * DAY);
+  const form = Inputs.form(
+    {
+      from: Inputs.date({label: "From", min, max, value: start}),
+      to: Inputs.date({label: "To", min, max, value: max})
+    },
+    {template: (inputs) => html`<div class="filter-dates">${Object.values(inputs)}</div>`}
+  );
+  form.classList.add("filter", "filter-dates-form");
+  form.setAttribute("data-filter", "dates");
+  return form;
+}
+
+/** Checkboxes to pick queues (all ticked by default); the value is the list of queue ids. */
+export function queueInput(queues, {label = "Queues"} = {}) {
+  const byId = new Map(queues.map((q) => [q.queue_id, q]));
+  const input = Inputs.checkbox(
+    queues.map((q) => q.queue_id),
+    {label, value: queues.map((q) => q.queue_id), format: (id) => byId.get(id)?.queue_name ?? id}
+  );
+  input.classList.add("filter");
+  input.setAttribute("data-filter", "queues");
+  return input;
+}
+
+/** A labelled select that opens another queue's page. */
+export function queueSwitcher(queues, current, {href = (id) => `./${encodeURIComponent(id)}.html`} = {}) {
+  const id = `queue-switcher-${Math.random().toString(36).slice(2, 8)}`;
+  const select = html`<select id=${id} data-filter="queue">${queues.map(
+    (q) => html`<option value=${q.queue_id} selected=${q.queue_id === current}>${q.queue_name ?? q.queue_id}</option>`
+  )}</select>`;
+  select.addEventListener("change", () => (window.location.href = href(select.value)));
+  return html`<div class="filter queue-switcher"><label for=${id}>Queue</label>${select}</div>`;
+}
+
+// ---------------------------------------------------------------------------------------
+// KPI tiles
+
+/** green: meets the target; amber: within `tolerance` (relative) of it; red: beyond. */
+export function statusOf(value, target, direction, tolerance = 0.1) {
+  if (!finite(value) || !finite(target) || !direction) return "none";
+  if (direction === "higher") return value >= target ? "good" : value >= target * (1 - tolerance) ? "warn" : "bad";
+  return value <= target ? "good" : value <= target * (1 + tolerance) ? "warn" : "bad";
+}
+
+const STATUS_TEXT = {good: "On target", warn: "Near target", bad: "Off target", none: "No target"};
+
+/**
+ * One KPI tile: value, target with status colour and text, change vs the previous period.
+ * kind: "percent" | "seconds" | "count"; direction: "higher" | "lower" | null.
+ */
+export function kpiTile({
+  kpi,
+  label,
+  value,
+  previous,
+  target,
+  kind = "percent",
+  direction = null,
+  note,
+  previousLabel = "previous period"
+}) {
+  const targetValue = typeof target === "object" && target !== null ? target.value : target;
+  const blended = typeof target === "object" && target !== null && target.blended;
+  target = targetValue;
+  const format = kind === "percent" ? formatPercent : kind === "seconds" ? formatSeconds : formatCount;
+  const status = statusOf(value, target, direction);
+  let deltaText = "no data for the previous period";
+  let deltaClass = "delta-none";
+  if (finite(value) && finite(previous)) {
+    const change = value - previous;
+    const arrow = change > 0 ? "▲" : change < 0 ? "▼" : "■";
+    const amount =
+      kind === "percent"
+        ? formatPoints(change)
+        : kind === "seconds"
+        ? `${change >= 0 ? "+" : "−"}${formatSeconds(Math.abs(change))}`
+        : previous > 0
+        ? `${d3.format("+.1%")(change / previous)}`
+        : `${change >= 0 ? "+" : "−"}${formatCount(Math.abs(change))}`;
+    deltaText = `${arrow} ${amount} vs ${previousLabel}`;
+    const better = direction === "higher" ? change > 0 : direction === "lower" ? change < 0 : null;
+    deltaClass = change === 0 || better === null ? "delta-neutral" : better ? "delta-better" : "delta-worse";
+  }
+  const targetText = finite(target)
+    ? `${blended ? "Blended target" : "Target"} ${formatTarget(kind, target)}`
+    : "No target set";
+  return html`<div
+    class=${`kpi-tile card status-${status}`}
+    id=${`kpi-${kpi}`}
+    data-kpi=${kpi}
+    data-value=${finite(value) ? String(value) : ""}
+    data-previous=${finite(previous) ? String(previous) : ""}
+    data-target=${finite(target) ? String(target) : ""}
+    data-status=${status}
+    role="group"
+    aria-labelledby=${`kpi-${kpi}-label`}
+  >
+    <h2 class="kpi-label" id=${`kpi-${kpi}-label`}>${label}</h2>
+    <div class="kpi-value">${format(value)}</div>
+    <div class="kpi-target">${targetText}${
+      status === "none" ? "" : html` · <span class="kpi-status">${STATUS_TEXT[status]}</span>`
+    }</div>
+    <div class=${`kpi-delta ${deltaClass}`}>${deltaText}</div>
+    ${note ? html`<div class="kpi-note">${note}</div>` : ""}
+  </div>`;
+}
+
+/**
+ * The six headline tiles for a set of queue-day rows (and the agent-day rows for
+ * occupancy), each against the previous period of equal length.
+ */
+export function kpiTiles({current, previous, agentsCurrent, agentsPrevious, queues, range, occupancyNote}) {
+  const byId = new Map(queues.map((q) => [q.queue_id, q]));
+  const targetFrom = (column) => (d) => byId.get(d.queue_id)?.[column];
+  const previousLabel = formatPeriod(previousPeriod(range));
+  const tiles = [
+    kpiTile({
+      kpi: "service_level",
+      label: "Service level",
+      value: ratio(current, "service_level"),
+      previous: ratio(previous, "service_level"),
+      target: blendedTarget(current, (d) => d.service_level_target, "service_level_denominator"),
+      direction: "higher",
+      previousLabel
+    }),
+    kpiTile({
+      kpi: "abandonment_rate",
+      label: "Abandonment rate",
+      value: ratio(current, "abandonment_rate"),
+      previous: ratio(previous, "abandonment_rate"),
+      target: blendedTarget(current, targetFrom("abandon_rate_target"), "abandonment_rate_denominator"),
+      direction: "lower",
+      previousLabel
+    }),
+    kpiTile({
+      kpi: "asa_seconds",
+      label: "Average speed of answer",
+      kind: "seconds",
+      value: ratio(current, "asa_seconds"),
+      previous: ratio(previous, "asa_seconds"),
+      target: blendedTarget(current, targetFrom("asa_target_seconds"), "asa_seconds_denominator"),
+      direction: "lower",
+      previousLabel
+    }),
+    kpiTile({
+      kpi: "aht_seconds",
+      label: "Average handle time",
+      kind: "seconds",
+      value: ratio(current, "aht_seconds"),
+      previous: ratio(previous, "aht_seconds"),
+      previousLabel
+    }),
+    kpiTile({
+      kpi: "calls_offered",
+      label: "Calls offered",
+      kind: "count",
+      value: current.length ? sum(current, "calls_offered") : NaN,
+      previous: previous.length ? sum(previous, "calls_offered") : NaN,
+      previousLabel
+    }),
+    kpiTile({
+      kpi: "occupancy",
+      label: "Occupancy",
+      value: ratio(agentsCurrent, "occupancy"),
+      previous: ratio(agentsPrevious, "occupancy"),
+      note: occupancyNote,
+      previousLabel
+    })
+  ];
+  const p = period(range);
+  return html`<section
+    class="kpi-grid"
+    aria-label="Key figures"
+    data-from=${p.from ? isoDate(p.from) : ""}
+    data-to=${p.to ? isoDate(p.to) : ""}
+    data-queues=${[...new Set(current.map((d) => d.queue_id))].sort().join(",")}
+  >${tiles}</section>`;
+}
+
+// ---------------------------------------------------------------------------------------
+// charts (Plot, resized to their container)
+
+const tickFormatOf = (kind) =>
+  kind === "percent" ? (v) => d3.format(".0%")(v) : kind === "seconds" ? formatSeconds : (v) => d3.format("~s")(v);
+/** Tick values at whole minutes (or nice second steps) for a seconds axis from 0 to max. */
+function secondsTicks(max) {
+  const steps = [5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600];
+  const step = steps.find((s) => max / s <= 6) ?? 3600;
+  return d3.range(0, max + step, step);
+}
+const tipFormatOf = (kind) => (kind === "percent" ? formatPercent : kind === "seconds" ? formatSeconds : formatCount);
+
+function chartFigure(name, title, subtitle, render, {empty = false} = {}) {
+  return html`<figure class="chart card" data-chart=${name}>
+    <figcaption><h2>${title}</h2>${subtitle ? html`<p class="chart-subtitle">${subtitle}</p>` : ""}</figcaption>
+    ${empty ? html`<p class="chart-empty">No data for the selected filters.</p>` : resize(render)}
+  </figure>`;
+}
+
+/** Lines over time, one per z; an optional target rule. */
+export function lineChart(rows, {name = "line", title, subtitle, x, y, z, kind = "percent", target, height = 280, yLabel = null}) {
+  const targetNote = finite(target) ? `Dashed line: target ${formatTarget(kind, target)}.` : "";
+  return chartFigure(
+    name,
+    title,
+    [subtitle, targetNote].filter(Boolean).join(". "),
+    (width) =>
+      Plot.plot({
+        width,
+        height,
+        marginLeft: 48,
+        x: {label: null, type: "utc"},
+        y: {
+          label: yLabel,
+          grid: true,
+          zero: kind !== "percent",
+          tickFormat: tickFormatOf(kind),
+          ...(kind === "seconds" ? {ticks: secondsTicks(d3.max(rows, (d) => d[y]) ?? 60)} : {})
+        },
+        color: z ? {legend: true, label: null} : undefined,
+        marks: [
+          finite(target) ? Plot.ruleY([target], {stroke: "#57606a", strokeDasharray: "4,3"}) : null,
+          Plot.line(rows, {x, y, stroke: z, strokeWidth: 2, marker: rows.length < 60 ? "circle-stroke" : null}),
+          Plot.tip(rows, Plot.pointer({x, y, stroke: z, title: (d) => `${z ? `${d[z]}\n` : ""}${formatDate(d[x])}: ${tipFormatOf(kind)(d[y])}`}))
+        ]
+      }),
+    {empty: rows.length === 0}
+  );
+}
+
+/** Bars; horizontal when `horizontal` (y is then the category). Optional per-bar target ticks. */
+export function barChart(rows, {name = "bar", title, subtitle, x, y, fill, kind = "percent", target, horizontal = false, height, fillColor = "#2f6db5"}) {
+  const value = horizontal ? x : y;
+  const category = horizontal ? y : x;
+  const h = height ?? (horizontal ? Math.max(120, 48 * new Set(rows.map((d) => d[category])).size + 40) : 260);
+  const targetMark =
+    typeof target === "string"
+      ? horizontal
+        ? Plot.tickX(rows.filter((d) => finite(d[target])), {x: target, y: category, stroke: "#1f2328", strokeWidth: 3})
+        : Plot.tickY(rows.filter((d) => finite(d[target])), {y: target, x: category, stroke: "#1f2328", strokeWidth: 3})
+      : finite(target)
+      ? horizontal
+        ? Plot.ruleX([target], {stroke: "#57606a", strokeDasharray: "4,3"})
+        : Plot.ruleY([target], {stroke: "#57606a", strokeDasharray: "4,3"})
+      : null;
+  const targetNote =
+    typeof target === "string" ? "Black tick: target." : finite(target) ? `Dashed line: target ${formatTarget(kind, target)}.` : "";
+  return chartFigure(
+    name,
+    title,
+    [subtitle, targetNote].filter(Boolean).join(". "),
+    (width) =>
+      Plot.plot({
+        width,
+        height: h,
+        marginLeft: horizontal ? 150 : 48,
+        x: horizontal ? {label: null, grid: true, tickFormat: tickFormatOf(kind)} : {label: null, type: "band"},
+        y: horizontal
+          ? {label: null}
+          : {
+              label: null,
+              grid: true,
+              tickFormat: tickFormatOf(kind),
+              ...(kind === "seconds" ? {ticks: secondsTicks(d3.max(rows, (d) => d[y]) ?? 60)} : {})
+            },
+        marks: [
+          horizontal
+            ? Plot.barX(rows, {x, y, fill: fill ?? fillColor, sort: {y: "-x"}})
+            : Plot.barY(rows, {x, y, fill: fill ?? fillColor}),
+          targetMark,
+          horizontal ? Plot.ruleX([0]) : Plot.ruleY([0]),
+          Plot.tip(
+            rows,
+            (horizontal ? Plot.pointerY : Plot.pointerX)({
+              x,
+              y,
+              title: (d) =>
+                `${d[category] instanceof Date ? formatDate(d[category]) : d[category]}: ${tipFormatOf(kind)(d[value])}` +
+                (typeof target === "string" && finite(d[target]) ? ` (target ${tipFormatOf(kind)(d[target])})` : "")
+            })
+          )
+        ]
+      }),
+    {empty: rows.length === 0}
+  );
+}
+
+/** Cells coloured by a 0-1 ratio, diverging around the target when there is one. */
+export function heatmap(rows, {name = "heatmap", title, subtitle, x, y, fill, kind = "percent", target, height, yFormat}) {
+  const ys = new Set(rows.map((d) => (d[y] instanceof Date ? +d[y] : d[y]))).size;
+  const h = height ?? Math.max(140, 26 * ys + 70);
+  const legendNote = finite(target)
+    ? `Yellow: at the target (${formatTarget(kind, target)}); red: below; blue: above. Blank: no calls.`
+    : "Blank: no calls.";
+  return chartFigure(
+    name,
+    title,
+    [subtitle, legendNote].filter(Boolean).join(". "),
+    (width) =>
+      Plot.plot({
+        width,
+        height: h,
+        marginLeft: 150,
+        marginBottom: 40,
+        padding: 0.04,
+        x: {label: null, tickRotate: -45, type: "band"},
+        y: {label: null, type: "band", tickFormat: yFormat ?? ((v) => (v instanceof Date ? formatWeekday(v) : v))},
+        color: {
+          // red below the target, yellow at it, blue above; saturated 30 points below
+          ...(finite(target)
+            ? {
+                type: "linear",
+                domain: [Math.max(0, target - 0.3), (Math.max(0, target - 0.3) + target) / 2, target, (target + 1) / 2, 1],
+                range: ["#b2182b", "#f46d43", "#fee090", "#abd9e9", "#2c7bb6"],
+                clamp: true
+              }
+            : {scheme: "YlGnBu", ...(kind === "percent" ? {domain: [0, 1]} : {})}),
+          legend: true,
+          label: null,
+          tickFormat: tickFormatOf(kind)
+        },
+        marks: [
+          Plot.cell(rows, {x, y, fill, inset: 0.5}),
+          Plot.tip(rows, Plot.pointer({x, y, title: (d) => `${d[y] instanceof Date ? formatDate(d[y]) : d[y]} ${d[x]}: ${tipFormatOf(kind)(d[fill])}`}))
+        ]
+      }),
+    {empty: rows.length === 0}
+  );
+}
+
+/** A sortable table; `columns` maps a column to {label, kind}. */
+export function table(rows, {name = "table", title, subtitle, columns, rows: visibleRows = 14.5}) {
+  const keys = Object.keys(columns);
+  const formatters = {
+    percent: (v) => formatPercent(v),
+    seconds: (v) => formatSeconds(v),
+    count: (v) => formatCount(v),
+    date: (v) => formatDate(v),
+    text: (v) => v
+  };
+  const element = Inputs.table(rows, {
+    columns: keys,
+    header: Object.fromEntries(keys.map((k) => [k, columns[k].label ?? k])),
+    format: Object.fromEntries(keys.map((k) => [k, formatters[columns[k].kind ?? "text"]])),
+    align: Object.fromEntries(keys.map((k) => [k, (columns[k].kind ?? "text") === "text" ? "left" : "right"])),
+    rows: visibleRows,
+    select: false,
+    layout: "auto"
+  });
+  return html`<figure class="table card" data-table=${name}>
+    <figcaption><h2>${title}</h2>${subtitle ? html`<p class="chart-subtitle">${subtitle}</p>` : ""}</figcaption>
+    ${rows.length ? element : html`<p class="chart-empty">No data for the selected filters.</p>`}
+  </figure>`;
+}
