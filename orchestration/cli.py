@@ -86,7 +86,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     cfg.warehouse_dir.mkdir(parents=True, exist_ok=True)
     with dg.DagsterInstance.get() as instance:
         result = defs.resolve_job_def("main").execute_in_process(
-            instance=instance, raise_on_error=False
+            instance=instance,
+            raise_on_error=False,
+            run_config={"loggers": {"console": {"config": {"log_level": args.log_level}}}},
         )
     failed_checks = [
         e.asset_check_evaluation_data
@@ -143,6 +145,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("run", help="the whole pipeline: (simulate), ingest, dbt build, site")
     sim_options(p)
     p.add_argument("--simulate", action="store_true", help="simulate even if landing/ has files")
+    p.add_argument("--log-level", default="WARNING", help="Dagster console log level")
     p.set_defaults(func=cmd_run)
 
     p = sub.add_parser("site", help="build or serve the report site")

@@ -12,6 +12,7 @@ from dagster_dbt import DbtCliResource
 from orchestration.assets.dbt import dbt_models, dbt_project
 from orchestration.assets.ingest import ingest_assets, ingest_checks
 from orchestration.assets.site import report_site
+from orchestration.dbt_cli import dbt_executable
 from orchestration.resources import WarehouseResource
 
 main_job = dg.define_asset_job(
@@ -27,7 +28,11 @@ defs = dg.Definitions(
     jobs=[main_job],
     resources={
         "warehouse": WarehouseResource(),
-        "dbt": DbtCliResource(project_dir=dbt_project, profiles_dir=str(dbt_project.project_dir)),
+        "dbt": DbtCliResource(
+            project_dir=dbt_project,
+            profiles_dir=str(dbt_project.project_dir),
+            dbt_executable=dbt_executable(),
+        ),
     },
     executor=dg.in_process_executor,
 )

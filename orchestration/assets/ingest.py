@@ -4,7 +4,6 @@ Each asset loads every new or changed landing file of its source (a file already
 with the same sha256 is skipped), and reports what the file ledger recorded.
 """
 
-from __future__ import annotations
 
 import dagster as dg
 

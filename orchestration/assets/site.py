@@ -1,9 +1,10 @@
 """The report site: an Observable Framework build that reads the marts."""
 
-from __future__ import annotations
 
 import dagster as dg
+from dagster_dbt import get_asset_key_for_model
 
+from orchestration.assets.dbt import dbt_models
 from orchestration.config import settings
 from orchestration.resources import WarehouseResource
 from orchestration.site import build_site
@@ -15,7 +16,7 @@ SITE_SOURCES = ["kpi_queue_interval", "kpi_queue_daily", "kpi_agent_daily", "dim
     key=["report_site"],
     group_name="publish",
     kinds={"html", "observable"},
-    deps=[dg.AssetKey([name]) for name in SITE_SOURCES],
+    deps=[get_asset_key_for_model([dbt_models], name) for name in SITE_SOURCES],
     description="Static report site (reports/dist) built offline from the marts.",
 )
 def report_site(context: dg.AssetExecutionContext, warehouse: WarehouseResource):

@@ -1,0 +1,118 @@
+/*
+    One row per queue visit (int_queue_visits_sessionized) with the answering agent's
+    canonical id and the after-call work attributed to it (DECISIONS.md D11).
+
+    Why: Asterisk has no ACW event; agents pause with a wrap-up reason when a call ends
+    (int_agent_pause_intervals, state `acw`). A pause is the ACW of a call when it is the
+    answering agent's (member names resolved through int_agent_member_aliases, as the
+    agent models do) and it starts within var('acw_match_window_seconds', 5) seconds of
+    the call's end (either side: queue_log and pause lines can be a second apart).
+    Each pause goes to at most one call (the one whose end is nearest, then the latest),
+    each call takes at most one pause (the nearest, then the earliest).
+    acw_seconds: the pause's length for an ended answered call, 0 when it has none, NULL
+    when the call was not answered or has not ended.
+*/
+
+{%- set window_seconds = var('acw_match_window_seconds', 5) %}
+
+with
+
+visits as (
+
+    select * from {{ ref('int_queue_visits_sessionized') }}
+
+),
+
+aliases as (
+
+    select * from {{ ref('int_agent_member_aliases') }}
+
+),
+
+acw_pauses as (
+
+    select * from {{ ref('int_agent_pause_intervals') }}
+    where state = 'acw'
+
+),
+
+visits_with_agent as (
+
+    select
+        visits.*,
+        coalesce(aliases.agent_id, visits.agent_id) as resolved_agent_id
+    from visits
+    left join aliases
+        on visits.agent_id = aliases.member_name
+
+),
+
+candidates as (
+
+    select
+        visits_with_agent.queue_visit_id,
+        visits_with_agent.ended_at,
+        acw_pauses.agent_pause_id,
+        acw_pauses.pause_started_at,
+        acw_pauses.pause_seconds,
+        abs({{ dbt.datediff('visits_with_agent.ended_at', 'acw_pauses.pause_started_at', 'second') }})
+            as gap_seconds
+    from visits_with_agent
+    inner join acw_pauses
+        on visits_with_agent.resolved_agent_id = acw_pauses.agent_id
+        and acw_pauses.pause_started_at
+            >= {{ dbt.dateadd('second', -1 * window_seconds, 'visits_with_agent.ended_at') }}
+        and acw_pauses.pause_started_at
+            <= {{ dbt.dateadd('second', window_seconds, 'visits_with_agent.ended_at') }}
+    where visits_with_agent.is_answered
+        and visits_with_agent.ended_at is not null
+
+),
+
+best_visit_per_pause as (
+
+    select
+        *,
+        row_number() over (
+            partition by agent_pause_id
+            order by gap_seconds, ended_at desc, queue_visit_id
+        ) as pause_rank
+    from candidates
+
+),
+
+best_pause_per_visit as (
+
+    select
+        *,
+        row_number() over (
+            partition by queue_visit_id
+            order by gap_seconds, pause_started_at, agent_pause_id
+        ) as visit_rank
+    from best_visit_per_pause
+    where pause_rank = 1
+
+),
+
+attributed as (
+
+    select * from best_pause_per_visit where visit_rank = 1
+
+),
+
+final as (
+
+    select
+        visits_with_agent.*,
+        attributed.agent_pause_id as acw_pause_id,
+        case
+            when visits_with_agent.is_answered and visits_with_agent.ended_at is not null
+                then coalesce(attributed.pause_seconds, 0)
+        end as acw_seconds
+    from visits_with_agent
+    left join attributed
+        on visits_with_agent.queue_visit_id = attributed.queue_visit_id
+
+)
+
+select * from final

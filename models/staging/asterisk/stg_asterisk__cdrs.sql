@@ -1,0 +1,163 @@
+/*
+    One row per distinct Asterisk CDR row (cdr_csv), typed, in UTC, without raw numbers.
+
+    Why the seed lookups (the only joins in staging):
+    - cdr_csv writes start / answer / end in the PBX's LOCAL time (DECISIONS.md D4). The
+      time zone is the one of the site the call was destined for: the queue whose
+      extension (seeds/queue_config.csv, row in force on the call's local date) equals the
+      CDR `dst`, else var('default_site_id'); the zone comes from seeds/sites.csv.
+    - `dst` is a queue extension on inbound calls but the customer's number on outbound
+      ones, so it is published only when it matched a queue (`destination_extension`) and
+      otherwise only hashed. `src` and `clid` are hashed; `lastdata` (dial strings) is
+      dropped; of the free-text `userfield` only a `QUEUESTATUS=<status>` value is kept
+      (`queue_status`: the dialplan stores there why Queue() could not take the call,
+      FULL / JOINEMPTY / JOINUNAVAIL, since app_queue.c writes nothing to queue_log then).
+    Rows delivered twice (the same row in two files) are kept once, from the earliest
+    loaded file; identical rows within one file are kept (a file cannot repeat a call).
+*/
+
+with
+
+source as (
+
+    select * from {{ source('raw_asterisk', 'cdr') }}
+
+),
+
+queue_config as (
+
+    select
+        queue_id,
+        site_id,
+        cast(extension as {{ dbt.type_string() }}) as extension,
+        {{ voice_seed_date('valid_from') }} as valid_from,
+        {{ voice_seed_date('valid_to') }} as valid_to
+    from {{ ref('queue_config') }}
+
+),
+
+sites as (
+
+    select * from {{ ref('sites') }}
+
+),
+
+delivered as (
+
+    select
+        *,
+        first_value(_file_name) over (
+            partition by
+                accountcode, src, dst, dcontext, clid, channel, dstchannel, lastapp, lastdata,
+                call_start, call_answer, call_end, duration, billsec, disposition, amaflags,
+                uniqueid, userfield, peeraccount, linkedid, sequence
+            order by _loaded_at, _file_name, _row_number
+            rows between unbounded preceding and unbounded following
+        ) as first_delivering_file,
+        row_number() over (
+            partition by
+                accountcode, src, dst, dcontext, clid, channel, dstchannel, lastapp, lastdata,
+                call_start, call_answer, call_end, duration, billsec, disposition, amaflags,
+                uniqueid, userfield, peeraccount, linkedid, sequence, _file_name
+            order by _row_number
+        ) as occurrence_in_file
+    from source
+
+),
+
+deduplicated as (
+
+    select *
+    from delivered
+    where _file_name = first_delivering_file
+
+),
+
+destination_queues as (
+
+    select
+        deduplicated.*,
+        queue_config.queue_id as destination_queue_id,
+        queue_config.site_id as destination_site_id
+    from deduplicated
+    left join queue_config
+        on trim(deduplicated.dst) = queue_config.extension
+        and queue_config.valid_from <= cast(deduplicated.call_start as date)
+        and (
+            queue_config.valid_to is null
+            or cast(deduplicated.call_start as date) < queue_config.valid_to
+        )
+
+),
+
+located as (
+
+    select
+        destination_queues.*,
+        coalesce(destination_queues.destination_site_id, '{{ var("default_site_id") }}') as site_id,
+        sites.time_zone
+    from destination_queues
+    left join sites
+        on coalesce(destination_queues.destination_site_id, '{{ var("default_site_id") }}')
+            = sites.site_id
+
+),
+
+final as (
+
+    select
+        -- ids
+        {{ surrogate_key([
+            'accountcode', 'src', 'dst', 'dcontext', 'clid', 'channel', 'dstchannel',
+            'lastapp', 'lastdata', 'call_start', 'call_answer', 'call_end', 'duration',
+            'billsec', 'disposition', 'amaflags', 'uniqueid', 'userfield', 'peeraccount',
+            'linkedid', 'sequence', 'occurrence_in_file'
+        ]) }} as cdr_id,
+        coalesce(nullif(trim(linkedid), ''), nullif(trim(uniqueid), '')) as call_key,
+        nullif(trim(uniqueid), '') as uniqueid,
+        nullif(trim(linkedid), '') as linkedid,
+        sequence,
+        site_id,
+        destination_queue_id,
+
+        -- parties (hashed)
+        {{ hash_pii('src') }} as customer_id,
+        {{ hash_pii('clid') }} as caller_clid_hash,
+        {{ hash_pii('dst') }} as destination_hash,
+        case when destination_queue_id is not null then trim(dst) end as destination_extension,
+
+        -- call
+        dcontext as destination_context,
+        channel,
+        dstchannel as destination_channel,
+        lastapp as last_application,
+        upper(trim(disposition)) as disposition,
+        case
+            when upper(trim(userfield)) like 'QUEUESTATUS=%'
+                then upper(trim(substr(trim(userfield), 13)))
+        end as queue_status,
+        amaflags as ama_flags,
+        accountcode as account_code,
+        peeraccount as peer_account,
+
+        -- timestamps (UTC)
+        {{ local_to_utc('call_start', 'time_zone') }} as started_at,
+        {{ local_to_utc('call_answer', 'time_zone') }} as answered_at,
+        {{ local_to_utc('call_end', 'time_zone') }} as ended_at,
+        time_zone as source_time_zone,
+
+        -- measures
+        duration as duration_seconds,
+        billsec as billable_seconds,
+
+        -- lineage
+        column_count,
+        _file_name,
+        _row_number,
+        _loaded_at
+
+    from located
+
+)
+
+select * from final
