@@ -55,6 +55,19 @@ class SiteBuild:
     def size_mb(self) -> float:
         return self.size_bytes / 1_000_000
 
+    @classmethod
+    def from_dir(cls, out_dir: Path, seconds: float = 0.0) -> SiteBuild:
+        """Describe a built site folder (its HTML pages and total size)."""
+        pages = sorted(
+            p.relative_to(out_dir).as_posix()
+            for p in out_dir.rglob("*.html")
+            if not p.relative_to(out_dir).as_posix().startswith("_")
+        )
+        if not pages:
+            raise SiteBuildError(f"site build: no pages were written to {out_dir}")
+        size = sum(p.stat().st_size for p in out_dir.rglob("*") if p.is_file())
+        return cls(out_dir=out_dir, pages=pages, size_bytes=size, seconds=seconds)
+
 
 def _node() -> str:
     node = shutil.which("node")
@@ -162,16 +175,7 @@ def build_site(warehouse_path: Path, out_dir: Path | None = None) -> SiteBuild:
             [node, "scripts/check-offline.mjs", str(out_dir)],
             env,
         )
-    seconds = time.perf_counter() - started
-    pages = sorted(
-        p.relative_to(out_dir).as_posix()
-        for p in out_dir.rglob("*.html")
-        if not p.relative_to(out_dir).as_posix().startswith("_")
-    )
-    if not pages:
-        raise SiteBuildError(f"site build: no pages were written to {out_dir}")
-    size = sum(p.stat().st_size for p in out_dir.rglob("*") if p.is_file())
-    return SiteBuild(out_dir=out_dir, pages=pages, size_bytes=size, seconds=seconds)
+    return SiteBuild.from_dir(out_dir, seconds=time.perf_counter() - started)
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):

@@ -18,10 +18,10 @@ import pytest
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 SHARED_DATA = PROJECT_DIR.parent / "shared" / "data"
 
-# Small but complete: a week crossing the autumn clock change, three queues.
-E2E_DAYS = 7
+# Small but complete: two weeks crossing the autumn clock change (25 Oct), three queues.
+E2E_DAYS = 14
 E2E_AGENTS = 24
-E2E_START = "2026-10-21"
+E2E_START = "2026-10-19"
 
 
 @dataclass(frozen=True)
