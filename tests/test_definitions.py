@@ -1,0 +1,52 @@
+"""The Dagster graph: one Definitions object wiring landing files → raw tables → dbt → site."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from orchestration.definitions import defs
+
+
+def _graph() -> dg.AssetGraph:
+    return defs.resolve_asset_graph()
+
+
+def test_definitions_load() -> None:
+    dg.Definitions.validate_loadable(defs)
+    assert defs.resolve_job_def("main") is not None
+
+
+def test_dbt_sources_are_the_ingestion_assets() -> None:
+    graph = _graph()
+    for raw in (["raw_asterisk", "queue_log"], ["raw_asterisk", "cdr"], ["raw_roster", "agents"]):
+        key = dg.AssetKey(raw)
+        assert graph.get(key).is_materializable, f"{key} is not an ingestion asset"
+        children = graph.get(key).child_keys
+        assert children, f"no dbt model reads {key}"
+
+
+def test_raw_assets_have_their_contract_check() -> None:
+    checks = {c.asset_key.path[-1] + ":" + c.name for c in _graph().asset_check_keys}
+    for table in ("queue_log", "cdr", "agents"):
+        assert f"{table}:great_expectations_contract" in checks
+
+
+def test_dbt_tests_are_asset_checks() -> None:
+    checks = _graph().asset_check_keys
+    assert any(c.name.startswith("unique_") for c in checks)
+    assert len(checks) > 100
+
+
+def test_report_site_depends_on_the_kpi_tables() -> None:
+    graph = _graph()
+    parents = {k.path[-1] for k in graph.get(dg.AssetKey(["report_site"])).parent_keys}
+    assert {"kpi_queue_daily", "kpi_queue_interval", "kpi_agent_daily"} <= parents
+    # ... and, through the models, on every raw table
+    upstream, frontier = set(), [dg.AssetKey(["report_site"])]
+    while frontier:
+        for parent in graph.get(frontier.pop()).parent_keys:
+            if parent not in upstream:
+                upstream.add(parent)
+                frontier.append(parent)
+    for raw in (["raw_asterisk", "queue_log"], ["raw_asterisk", "cdr"], ["raw_roster", "agents"]):
+        assert dg.AssetKey(raw) in upstream
