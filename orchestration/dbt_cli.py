@@ -36,6 +36,8 @@ def dbt_env(warehouse_path: Path, extra: Mapping[str, str] | None = None) -> dic
             "DO_NOT_TRACK": "1",
         }
     )
+    # the `spark` target pins its metastore and tables under this folder (absolute)
+    env.setdefault("CCWH_SPARK_DIR", str(PROJECT_DIR / "warehouse" / "spark"))
     env.update(extra or {})
     return env
 
@@ -48,10 +50,12 @@ def run_dbt(
     dbt_vars: Mapping[str, object] | None = None,
     check: bool = True,
     quiet: bool = False,
+    env: Mapping[str, str] | None = None,
 ) -> subprocess.CompletedProcess[str]:
     """Run `dbt <args>` in the project folder against the DuckDB file `warehouse_path`.
 
-    `target_path` keeps concurrent invocations (tests, helpers) from sharing `target/`.
+    `target_path` keeps concurrent invocations (tests, helpers) from sharing `target/`;
+    `env` adds settings, e.g. another engine's (`orchestration.engines`: CCWH_DBT_TARGET...).
     """
     cmd = [dbt_executable(), *args, "--project-dir", str(PROJECT_DIR)]
     if target_path is not None:
@@ -62,7 +66,7 @@ def run_dbt(
     proc = subprocess.run(
         cmd,
         cwd=PROJECT_DIR,
-        env=dbt_env(warehouse_path),
+        env=dbt_env(warehouse_path, env),
         capture_output=True,
         text=True,
     )

@@ -50,3 +50,15 @@ def test_report_site_depends_on_the_kpi_tables() -> None:
                 frontier.append(parent)
     for raw in (["raw_asterisk", "queue_log"], ["raw_asterisk", "cdr"], ["raw_roster", "agents"]):
         assert dg.AssetKey(raw) in upstream
+
+
+def test_contact_sources_are_ingestion_assets_with_their_contract() -> None:
+    """Amazon Connect CTRs and mapped exports: one asset each, its GE check, dbt downstream."""
+    graph = _graph()
+    checks = {c.asset_key: c.name for c in graph.asset_check_keys}
+    for raw in (["raw_amazon_connect", "contact_trace_records"], ["raw_mapped", "contacts"]):
+        key = dg.AssetKey(raw)
+        assert graph.get(key).is_materializable, f"{key} is not an ingestion asset"
+        assert checks.get(key) == "great_expectations_contract"
+        staging = {k.path[-1] for k in graph.get(key).child_keys}
+        assert staging & {"stg_amazon_connect__contacts", "stg_mapped__contacts"}, staging

@@ -6,6 +6,10 @@
 
 {#- A subquery with one column `n` = 0 .. 10^digits - 1. -#}
 {% macro number_spine(digits=4) -%}
+    {{ return(adapter.dispatch('number_spine', 'contact_center')(digits)) }}
+{%- endmacro %}
+
+{% macro default__number_spine(digits) -%}
     (
         select
             {% for i in range(digits) -%}
@@ -21,6 +25,12 @@
             cross join{% endif %}
             {% endfor %}
     )
+{%- endmacro %}
+
+{#- Spark plans every one-row `select` of the union as a partition of its own: the
+    cross join of five digit tables becomes thousands of tiny tasks. range() is one scan. -#}
+{% macro spark__number_spine(digits) -%}
+    (select cast(id as int) as n from range({{ 10 ** digits }}))
 {%- endmacro %}
 
 {#- A subquery with one column `date_day`, every day from start_date to end_date

@@ -24,6 +24,15 @@ RAW_ASSETS: dict[str, tuple[list[str], str]] = {
         ["raw_roster", "agents"],
         "Agent roster: team, site, role, hire and leave dates.",
     ),
+    "amazon_connect_ctr": (
+        ["raw_amazon_connect", "contact_trace_records"],
+        "Amazon Connect contact trace records (JSON, JSON lines, Firehose), one row per record.",
+    ),
+    "mapped_contacts": (
+        ["raw_mapped", "contacts"],
+        "Contacts of any other export (CSV, Excel, JSON) through its mapping file, one row per "
+        "source row.",
+    ),
 }
 
 

@@ -255,6 +255,8 @@ def cdr_layout(has_header: bool) -> Layout:
     values = {name: nonempty(f[name]) for name in text}
     values.update({name: name for name in (*timestamps, *integers)})
     values["column_count"] = "n_fields"
+    values["source_format"] = "'cdr_csv'"
+    values["extra_fields"] = "NULL::VARCHAR"
     problems = (
         *(timestamp_problem(f[field], field, col) for col, field in timestamps.items()),
         *(int_problem(f[name], name, name) for name in integers),
@@ -274,3 +276,130 @@ def cdr_layout(has_header: bool) -> Layout:
         too_many_fields=f"{expected}, found more than {most + _SLACK}",
         derived=derived,
     )
+
+
+def cdr_is_positional_header(first_line: str | None) -> bool:
+    """A header line that names exactly the cdr_csv columns in their order (18 or 21)."""
+    header = tuple(parse_header(first_line or ""))
+    return header in (CDR_FIELDS_18, CDR_FIELDS_21)
+
+
+# raw column -> header names that carry it in CDR exports with a header, first match wins
+_CDR_HEADER_ALIASES: dict[str, tuple[str, ...]] = {
+    "call_start": ("start", "calldate", "call_start"),
+    "call_answer": ("answer", "call_answer"),
+    "call_end": ("end", "call_end"),
+    **{name: (name,) for name in CDR_FIELDS_21 if name not in ("start", "answer", "end")},
+}
+_CDR_HEADER_REQUIRED = ("call_start", "duration", "billsec", "disposition")
+
+# PBXware's database export writes the caller id `"Agent 01" <1115>` as `""Agent 01" <1115>"`:
+# the field's quotes are not doubled, so a CSV reader ends the field after `"Agent 01`. In valid
+# CSV `""` followed by anything but a separator cannot occur, so the repair cannot touch a
+# correct field; it keeps the quote parity (4 quotes become 6).
+BROKEN_CALLERID_QUOTING = (
+    r'(^|,)""([^",]*)" <([^<>",]*)>"(,|$)',
+    r'\1"""\2"" <\3>"\4',
+    'caller ids exported as ""Name" <number>" read as "Name" <number>',
+)
+
+
+def cdr_header_layout(first_line: str) -> tuple[Layout, str]:
+    """A CDR export with a header whose columns are found by name (any order, extra columns).
+
+    PBXware's CDR table (``AcctId, tenant, clid, src, ..., calldate, duration, billsec, ...``)
+    is the known case. ``calldate`` (or ``start``) is the call's start in the PBX's local time;
+    when the export has no ``end`` / ``answer`` columns they follow from Asterisk's own
+    definitions (duration = end - start, billsec = end - answer): end = start + duration, and
+    answer = end - billsec for ANSWERED calls. The literal ``NULL`` that database dumps write
+    for SQL NULL is read as NULL. Columns without a cdr_csv counterpart are kept in
+    ``extra_fields`` (a JSON object keyed by their header names).
+    """
+    original = [name.strip() for name in next(csv.reader([first_line]), [])]
+    header = [name.lower() for name in original]
+    index = {name: i + 1 for i, name in reversed(list(enumerate(header)))}
+    col: dict[str, int] = {}
+    for raw, aliases in _CDR_HEADER_ALIASES.items():
+        for alias in aliases:
+            if alias in index:
+                col[raw] = index[alias]
+                break
+    missing = [raw for raw in _CDR_HEADER_REQUIRED if raw not in col]
+    if missing:
+        raise UnreadableFile(
+            "the CDR header lacks column(s) for "
+            + ", ".join(f"{raw} ({'/'.join(_CDR_HEADER_ALIASES[raw])})" for raw in missing)
+            + f"; found: {', '.join(original)}"
+        )
+    used = set(col.values())
+    extra = [(i, original[i - 1]) for i in range(1, len(header) + 1) if i not in used]
+
+    def c(i: int) -> str:
+        return f"c{i}"
+
+    # every field once: '' and the literal NULL are NULL
+    derived = {c(i): f"CASE WHEN f{i} IN ('', 'NULL') THEN NULL ELSE f{i} END"
+               for i in range(1, len(header) + 1)}  # fmt: skip
+    problems: list[str] = []
+    for name in ("call_start", "call_answer", "call_end"):
+        if name in col:
+            derived[f"v_{name}"] = timestamp_value(c(col[name]))
+            problems.append(timestamp_problem(c(col[name]), original[col[name] - 1], f"v_{name}"))
+    for name in ("duration", "billsec", "sequence"):
+        if name in col:
+            derived[f"v_{name}"] = int_value(c(col[name]), "INTEGER")
+            problems.append(int_problem(c(col[name]), original[col[name] - 1], f"v_{name}"))
+
+    def value(name: str) -> str:
+        return f"v_{name}" if name in col else "NULL"
+
+    text = ("accountcode", "src", "dst", "dcontext", "clid", "channel", "dstchannel", "lastapp",
+            "lastdata", "disposition", "amaflags", "uniqueid", "userfield", "peeraccount",
+            "linkedid")  # fmt: skip
+    end = value("call_end") if "call_end" in col else "v_call_start + to_seconds(v_duration)"
+    answer = (
+        value("call_answer")
+        if "call_answer" in col
+        else f"CASE WHEN {c(col['disposition'])} = 'ANSWERED' "
+        f"THEN ({end}) - to_seconds(v_billsec) END"
+    )
+    extra_json = (
+        "json_object(" + ", ".join(f"{lit(name)}, {c(i)}" for i, name in extra) + ")::VARCHAR"
+        if extra
+        else "NULL::VARCHAR"
+    )
+    values = {
+        **{name: c(col[name]) if name in col else "NULL" for name in text},
+        "call_start": "v_call_start",
+        "call_answer": answer,
+        "call_end": end,
+        "duration": "v_duration",
+        "billsec": "v_billsec",
+        "sequence": value("sequence"),
+        "column_count": "n_fields",
+        "source_format": "'header_named'",
+        "extra_fields": extra_json,
+    }
+    h = len(header)
+    expected = f"expected {h} fields as in the header"
+    layout = Layout(
+        description="a CDR export with a header",
+        dialect=Dialect(delim=",", quote='"'),
+        fields_read=h + _SLACK,
+        header_lines=1,
+        count_problem=(
+            f"CASE WHEN n_fields <> {h} THEN {lit(expected + ', found ')} || n_fields END"
+        ),
+        field_problems=tuple(problems),
+        values=values,
+        too_many_fields=f"{expected}, found more than {h + _SLACK}",
+        derived=derived,
+        line_repairs=(BROKEN_CALLERID_QUOTING,),
+    )
+    details = []
+    if "call_end" not in col:
+        details.append("end = start + duration")
+    if "call_answer" not in col:
+        details.append("answer = end - billsec for ANSWERED")
+    details.append(f"kept in extra_fields: {', '.join(n for _, n in extra) or 'none'}")
+    return layout, f"CDR with a header, columns by name ({'; '.join(details)})"

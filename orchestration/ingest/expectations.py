@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import duckdb
 
-from .schema import AGENTS, CDR, QUEUE_LOG, RAW_TABLES
+from .schema import AGENTS, CDR, CONTACT_TRACE_RECORDS, MAPPED_CONTACTS, QUEUE_LOG, RAW_TABLES
 
 if TYPE_CHECKING:
     import great_expectations as gx
@@ -72,9 +72,17 @@ def cdr_suite() -> gx.ExpectationSuite:
                 or_equal=True,
                 ignore_row_if="either_value_is_missing",
             ),
-            gxe.ExpectColumnValuesToBeInSet(column="column_count", value_set=[18, 21]),
+            gxe.ExpectColumnValuesToBeInSet(column="source_format",
+                                            value_set=["cdr_csv", "header_named"]),
+            # the column count is fixed for cdr_csv only; a header-named export has its own
+            gxe.ExpectColumnValuesToBeInSet(
+                column="column_count",
+                value_set=[18, 21],
+                row_condition='source_format == "cdr_csv"',
+                condition_parser="pandas",
+            ),
         ],
-    )
+    )  # fmt: skip
 
 
 def agents_suite() -> gx.ExpectationSuite:
@@ -98,10 +106,97 @@ def agents_suite() -> gx.ExpectationSuite:
     )
 
 
+CTR_CHANNELS = ("VOICE", "CHAT", "TASK", "EMAIL")
+CTR_INITIATION_METHODS = (
+    "INBOUND", "OUTBOUND", "TRANSFER", "QUEUE_TRANSFER", "CALLBACK", "API", "DISCONNECT",
+    "MONITOR", "EXTERNAL_OUTBOUND", "WEBRTC_API", "AGENT_REPLY", "FLOW", "CAMPAIGN_PREVIEW",
+)  # fmt: skip
+EARLIEST_CTR = datetime(2017, 1, 1)  # Amazon Connect opened in 2017
+
+
+def ctr_suite(now: datetime | None = None) -> gx.ExpectationSuite:
+    """raw_amazon_connect.contact_trace_records: the fields staging and the marts rely on."""
+    import great_expectations as gx
+    import great_expectations.expectations as gxe
+
+    now = now or datetime.now(UTC).replace(tzinfo=None)
+    durations = ("queue_duration_seconds", "agent_interaction_seconds",
+                 "agent_customer_hold_seconds", "agent_acw_seconds")  # fmt: skip
+    return gx.ExpectationSuite(
+        name="raw_amazon_connect.contact_trace_records",
+        expectations=[
+            gxe.ExpectTableColumnsToMatchSet(
+                column_set=CONTACT_TRACE_RECORDS.all_column_names, exact_match=False
+            ),
+            *(
+                gxe.ExpectColumnValuesToNotBeNull(column=c)
+                for c in ("contact_id", "channel", "initiation_at", "last_update_at")
+            ),
+            gxe.ExpectColumnValuesToBeInSet(column="channel", value_set=list(CTR_CHANNELS)),
+            gxe.ExpectColumnValuesToBeInSet(
+                column="initiation_method", value_set=list(CTR_INITIATION_METHODS)
+            ),
+            gxe.ExpectColumnValuesToBeBetween(
+                column="initiation_at", min_value=EARLIEST_CTR, max_value=now + FUTURE_TOLERANCE
+            ),
+            *(gxe.ExpectColumnValuesToBeBetween(column=c, min_value=0) for c in durations),
+            gxe.ExpectColumnPairValuesAToBeGreaterThanB(
+                column_A="disconnect_at",
+                column_B="initiation_at",
+                or_equal=True,
+                ignore_row_if="either_value_is_missing",
+            ),
+            gxe.ExpectColumnPairValuesAToBeGreaterThanB(
+                column_A="last_update_at",
+                column_B="initiation_at",
+                or_equal=True,
+                ignore_row_if="either_value_is_missing",
+            ),
+        ],
+    )
+
+
+def mapped_contacts_suite() -> gx.ExpectationSuite:
+    """raw_mapped.contacts: ingestion enforces the canonical shape; the suite re-checks it and
+    catches what a row alone cannot show: a mapping whose contact id is not unique (two
+    source rows of one file with the same id would be counted once)."""
+    import great_expectations as gx
+    import great_expectations.expectations as gxe
+
+    from .mapping import ENUMERATIONS
+
+    return gx.ExpectationSuite(
+        name="raw_mapped.contacts",
+        expectations=[
+            gxe.ExpectTableColumnsToMatchSet(
+                column_set=MAPPED_CONTACTS.all_column_names, exact_match=False
+            ),
+            *(
+                gxe.ExpectColumnValuesToNotBeNull(column=c)
+                for c in ("source_name", "contact_id", "outcome", "mapping_sha256")
+            ),
+            gxe.ExpectCompoundColumnsToBeUnique(
+                column_list=["source_name", "contact_id", "_file_name"]
+            ),
+            *(
+                gxe.ExpectColumnValuesToBeInSet(column=c, value_set=list(ENUMERATIONS[c]))
+                for c in ("channel", "direction", "outcome")
+            ),
+            gxe.ExpectColumnValuesToBeInSet(column="time_basis", value_set=["local", "utc"]),
+            *(
+                gxe.ExpectColumnValuesToBeBetween(column=c, min_value=0)
+                for c in ("wait_seconds", "talk_seconds", "hold_seconds", "acw_seconds")
+            ),
+        ],
+    )
+
+
 SUITES: dict[str, Callable[[], gx.ExpectationSuite]] = {
     "asterisk_queue_log": queue_log_suite,
     "asterisk_cdr": cdr_suite,
     "roster_agents": agents_suite,
+    "amazon_connect_ctr": ctr_suite,
+    "mapped_contacts": mapped_contacts_suite,
 }
 
 

@@ -21,7 +21,14 @@ SOURCE_FILES: dict[str, tuple[str, str]] = {
     "asterisk_queue_log": ("asterisk/queue_log", "*"),
     "asterisk_cdr": ("asterisk/cdr", "*.csv"),
     "roster_agents": ("roster", "agents.csv"),
+    # Firehose delivers into dated prefixes (YYYY/MM/DD/HH/): every file below the folder
+    "amazon_connect_ctr": ("amazon_connect/ctr", "**/*"),
+    # one folder per mapped source, its mapping beside the data files (a file anywhere else
+    # below mapped/ is found too, and fails with where it belongs)
+    "mapped_contacts": ("mapped", "**/*"),
 }
+# file names in a source's folder that are configuration, not data
+NOT_DATA: dict[str, tuple[str, ...]] = {"mapped_contacts": ("mapping.yml", "mapping.yaml")}
 
 _CHUNK = 1 << 20
 
@@ -32,7 +39,14 @@ def discover(landing_dir: Path, source: str) -> list[Path]:
     base = landing_dir / folder
     if not base.is_dir():
         return []
-    return sorted(p for p in base.glob(pattern) if p.is_file() and not p.name.startswith("."))
+    skip = NOT_DATA.get(source, ())
+    return sorted(
+        p
+        for p in base.glob(pattern)
+        if p.is_file()
+        and not any(part.startswith(".") for part in p.relative_to(base).parts)
+        and p.name not in skip
+    )
 
 
 def relative_name(landing_dir: Path, path: Path) -> str:

@@ -32,6 +32,9 @@ class FileResult:
     rows_quarantined: int
     status: str  # 'loaded' | 'unchanged' | 'replaced' | 'failed'
     message: str
+    # sha256 of the configuration the file was read with (a mapped source's mapping file):
+    # a changed mapping re-loads an unchanged file. None for sources without one.
+    config_sha256: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -44,13 +47,14 @@ class LastLoad:
     rows_loaded: int
     rows_quarantined: int
     loaded_at: datetime
+    config_sha256: str | None = None
 
 
 def last_successful_load(con: duckdb.DuckDBPyConnection, file_name: str) -> LastLoad | None:
     """The latest 'loaded' or 'replaced' ledger row of a file name, if any."""
     row = con.execute(
         f"""
-        SELECT file_sha256, rows_in, rows_loaded, rows_quarantined, loaded_at
+        SELECT file_sha256, rows_in, rows_loaded, rows_quarantined, loaded_at, config_sha256
         FROM {LEDGER}
         WHERE file_name = ? AND status IN ('loaded', 'replaced')
         ORDER BY loaded_at DESC LIMIT 1
@@ -65,7 +69,9 @@ def record(
 ) -> None:
     """Append one ledger row (inside the caller's transaction, if any)."""
     con.execute(
-        f"INSERT INTO {LEDGER} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        f"INSERT INTO {LEDGER} (file_name, source, entity, size_bytes, file_sha256, rows_in, "
+        "rows_loaded, rows_quarantined, status, message, loaded_at, config_sha256) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             result.file_name,
             result.source,
@@ -78,5 +84,6 @@ def record(
             result.status,
             result.message,
             loaded_at,
+            result.config_sha256,
         ],
     )

@@ -9,16 +9,37 @@ that file 'failed' (its earlier rows stay) and the next file is loaded all the s
 
 from __future__ import annotations
 
+import gzip
+import shutil
 import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 
+from ..config import PROJECT_DIR
 from . import ledger
-from .asterisk import cdr_has_header, cdr_layout, queue_log_layout
+from .amazon_connect import ctr_layout
+from .asterisk import (
+    cdr_has_header,
+    cdr_header_layout,
+    cdr_is_positional_header,
+    cdr_layout,
+    queue_log_layout,
+)
 from .files import discover, relative_name, scan_file, write_repaired_copy
 from .ledger import FileResult
+from .mapping import (
+    Mapping,
+    check_expressions,
+    csv_layout,
+    excel_to_csv,
+    find_mapping,
+    json_layout,
+    load_mapping,
+    source_name_of,
+    transcode,
+)
 from .reader import (
     STAGED,
     Layout,
@@ -29,10 +50,20 @@ from .reader import (
     read_lines,
     stage,
 )
+from .records import drop_record_tables, stage_records
 from .roster import roster_layout
 from .schema import RAW_TABLES, create_all
 
-SOURCES = ("asterisk_queue_log", "asterisk_cdr", "roster_agents")
+SOURCES = (
+    "asterisk_queue_log",
+    "asterisk_cdr",
+    "roster_agents",
+    "amazon_connect_ctr",
+    "mapped_contacts",
+)
+# shipped mappings, used for a landing/mapped/<name>/ folder without its own mapping.yml
+SHIPPED_MAPPINGS = PROJECT_DIR / "mappings"
+GZIP_MAGIC = b"\x1f\x8b"
 
 
 def connect(warehouse_path: Path) -> duckdb.DuckDBPyConnection:
@@ -48,7 +79,9 @@ def _utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
-def _layout_for(con: duckdb.DuckDBPyConnection, source: str) -> tuple[Layout, str]:
+def _layout_for(
+    con: duckdb.DuckDBPyConnection, source: str, mapping: Mapping | None = None
+) -> tuple[Layout, str]:
     """Pick the file's layout from its first line(s); `read_lines` has run."""
     if source == "asterisk_queue_log":
         first = first_nonblank_line(con)
@@ -59,10 +92,15 @@ def _layout_for(con: duckdb.DuckDBPyConnection, source: str) -> tuple[Layout, st
             )
         return layout, kind
     if source == "asterisk_cdr":
-        has_header = cdr_has_header(line_text(con, 1))
+        first = line_text(con, 1)
+        has_header = cdr_has_header(first)
+        if has_header and first is not None and not cdr_is_positional_header(first):
+            return cdr_header_layout(first)
         return cdr_layout(has_header), "cdr_csv" + (", header line skipped" if has_header else "")
     if source == "roster_agents":
         return roster_layout(line_text(con, 1))
+    if source == "mapped_contacts" and mapping is not None:
+        return csv_layout(mapping, line_text(con, 1) if mapping.header else None)
     raise ValueError(f"unknown source {source!r}; expected one of {', '.join(SOURCES)}")
 
 
@@ -73,12 +111,55 @@ def _failed(
     size: int | None,
     sha: str | None,
     problem: str,
+    config_sha: str | None = None,
 ) -> FileResult:
     earlier = ledger.last_successful_load(con, name)
     keep = " (the rows of its earlier version stay loaded)" if earlier else ""
-    result = FileResult(name, source, size, sha, 0, 0, 0, "failed", f"{name}: {problem}{keep}")
+    result = FileResult(
+        name, source, size, sha, 0, 0, 0, "failed", f"{name}: {problem}{keep}", config_sha
+    )
     ledger.record(con, result, RAW_TABLES[source].name, _utcnow())
     return result
+
+
+def _mapping_for(con: duckdb.DuckDBPyConnection, landing_dir: Path, path: Path) -> Mapping:
+    """The file's mapping, parsed and with every expression bound (else MappingError)."""
+    mapping_path, label = find_mapping(landing_dir, path, SHIPPED_MAPPINGS)
+    mapping = load_mapping(mapping_path, label, source_name_of(landing_dir, path))
+    check_expressions(con, mapping)
+    return mapping
+
+
+def _not_ctr_file(path: Path) -> str | None:
+    """Why a file in the CTR folder is not JSON to read as records (None: read it).
+
+    Decided by content, not by name: Kinesis Firehose names its S3 objects without an
+    extension. A file whose first character (after a byte-order mark and blanks) opens a JSON
+    object or array is read; an empty file is read (no records); a gzip file (Firehose can
+    compress) is read decompressed; anything else is not.
+    """
+    try:
+        with path.open("rb") as handle:
+            raw = handle.read(4096)
+    except OSError:
+        return None  # the load reports the read error
+    if raw.startswith(GZIP_MAGIC):
+        return None
+    head = raw.decode("utf-8", errors="replace")
+    start = head.lstrip("\ufeff \t\r\n")
+    if not start or start[0] in "{[":
+        return None
+    first = start.splitlines()[0]
+    what = f"not JSON (it starts with {first[:40]!r})"
+    if "StartInterval" in first and "EndInterval" in first:
+        what = (
+            "an Amazon Connect historical metrics report (interval aggregates: "
+            f"{first.strip()[:60]}...), not contact trace records"
+        )
+    return (
+        f"{what}: not loaded. Contact trace records are JSON (one record, an array, JSON lines "
+        "or Firehose's concatenated records); move other exports out of amazon_connect/ctr/"
+    )
 
 
 def load_file(
@@ -92,48 +173,127 @@ def load_file(
     except OSError as exc:
         return _failed(con, name, source, None, None, f"cannot be read: {exc.strerror or exc}")
 
+    mapping: Mapping | None = None
+    if source == "mapped_contacts":
+        try:
+            mapping = _mapping_for(con, landing_dir, path)
+        except UnreadableFile as exc:
+            return _failed(con, name, source, scan.size_bytes, scan.sha256, str(exc))
+        except OSError as exc:
+            problem = f"its mapping cannot be read: {exc.strerror or exc}"
+            return _failed(con, name, source, scan.size_bytes, scan.sha256, problem)
+    elif source == "amazon_connect_ctr" and (why := _not_ctr_file(path)):
+        return _failed(con, name, source, scan.size_bytes, scan.sha256, why)
+    config_sha = mapping.sha256 if mapping else None
+
     earlier = ledger.last_successful_load(con, name)
-    if earlier and earlier.file_sha256 == scan.sha256:
+    if earlier and earlier.file_sha256 == scan.sha256 and earlier.config_sha256 == config_sha:
         return FileResult(
             name, source, scan.size_bytes, scan.sha256, earlier.rows_in, earlier.rows_loaded,
             earlier.rows_quarantined, "unchanged",
             f"{name}: same sha256 as loaded at {earlier.loaded_at:%Y-%m-%d %H:%M:%S} UTC; "
-            "nothing to do",
+            "nothing to do", config_sha,
         )  # fmt: skip
 
     loaded_at = _utcnow()
     notes: list[str] = []
+    row_label = "line"
     try:
         with tempfile.TemporaryDirectory(prefix="ccwh_ingest_") as tmp:
-            read_path = path
-            if scan.needs_repair:
-                read_path = Path(tmp) / "repaired.txt"
-                notes.append(write_repaired_copy(path, read_path, scan).describe())
-            n_lines = read_lines(con, read_path)
-            layout, kind = _layout_for(con, source)
-            stats = stage(con, read_path, layout, Path(tmp))
-            notes.extend(stats.notes)
+            read_path, read_scan = path, scan
+            if mapping is not None:
+                read_path, prepared = _prepare_mapped(path, Path(tmp), mapping)
+                notes.extend(prepared)
+            elif source == "amazon_connect_ctr" and _is_gzip(path):
+                read_path = Path(tmp) / "decompressed.json"
+                _gunzip(path, read_path)
+                notes.append("gzip-compressed, read decompressed")
+            if read_path != path:
+                read_scan = scan_file(read_path)
+            if read_scan.needs_repair:
+                repaired = Path(tmp) / "repaired.txt"
+                notes.append(write_repaired_copy(read_path, repaired, read_scan).describe())
+                read_path = repaired
+            if source == "amazon_connect_ctr" or (mapping and mapping.format == "json"):
+                if mapping is not None:
+                    record_layout, kind = json_layout(mapping)
+                else:
+                    record_layout, kind = ctr_layout(), "Amazon Connect contact trace records"
+                rstats = stage_records(con, read_path, record_layout, Path(tmp))
+                summary = (
+                    f"{name}: {kind}, {rstats.shape}: {rstats.rows_ok} record(s) loaded, "
+                    f"{rstats.rows_bad} quarantined"
+                )
+                rows_in, rows_ok, rows_bad = rstats.rows_in, rstats.rows_ok, rstats.rows_bad
+                row_label = "record"
+            else:
+                n_lines = read_lines(con, read_path)
+                layout, kind = _layout_for(con, source, mapping)
+                stats = stage(con, read_path, layout, Path(tmp))
+                notes.extend(stats.notes)
+                summary = (
+                    f"{name}: {kind}, {n_lines} line(s): {stats.rows_ok} row(s) loaded, "
+                    f"{stats.rows_bad} quarantined"
+                )
+                rows_in, rows_ok, rows_bad = stats.rows_in, stats.rows_ok, stats.rows_bad
         status = "replaced" if earlier else "loaded"
-        summary = (
-            f"{name}: {kind}, {n_lines} line(s): {stats.rows_ok} row(s) loaded, "
-            f"{stats.rows_bad} quarantined"
-        )
         if earlier:
             summary += f"; replaced the version loaded at {earlier.loaded_at:%Y-%m-%d %H:%M:%S}"
-        message = "; ".join([summary, *notes])
+            if earlier.file_sha256 == scan.sha256:
+                summary += " (same file, changed mapping)"
+        message = "; ".join([summary, *(n for n in notes if n)])
         result = FileResult(
-            name, source, scan.size_bytes, scan.sha256, stats.rows_in, stats.rows_ok,
-            stats.rows_bad, status, message,
+            name, source, scan.size_bytes, scan.sha256, rows_in, rows_ok, rows_bad, status,
+            message, config_sha,
         )  # fmt: skip
-        _commit(con, table.qualified, table.column_names, result, table.name, loaded_at)
+        _commit(con, table.qualified, table.column_names, result, table.name, loaded_at, row_label)
         return result
     except UnreadableFile as exc:
-        return _failed(con, name, source, scan.size_bytes, scan.sha256, str(exc))
+        return _failed(con, name, source, scan.size_bytes, scan.sha256, str(exc), config_sha)
     except (duckdb.Error, OSError, UnicodeError) as exc:
         problem = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        return _failed(con, name, source, scan.size_bytes, scan.sha256, f"load failed: {problem}")
+        if mapping is not None:
+            problem = (
+                f"evaluating the expressions of mapping {mapping.label} failed on this file's "
+                f"data: {problem} (an expression that can fail on a bad value, such as "
+                "strptime or a cast, should use its try_ form so that the row is quarantined)"
+            )
+        else:
+            problem = f"load failed: {problem}"
+        return _failed(con, name, source, scan.size_bytes, scan.sha256, problem, config_sha)
     finally:
         drop_work_tables(con)
+        drop_record_tables(con)
+
+
+def _is_gzip(path: Path) -> bool:
+    with path.open("rb") as handle:
+        return handle.read(2) == GZIP_MAGIC
+
+
+def _gunzip(path: Path, dest: Path) -> None:
+    try:
+        with gzip.open(path, "rb") as src, dest.open("wb") as out:
+            shutil.copyfileobj(src, out)
+    except (OSError, EOFError) as exc:
+        raise UnreadableFile(f"gzip-compressed but cannot be decompressed: {exc}") from exc
+
+
+def _prepare_mapped(path: Path, tmp: Path, mapping: Mapping) -> tuple[Path, list[str]]:
+    """The UTF-8 text file the engine reads for a mapped file, and what was done to get it."""
+    if mapping.format == "excel":
+        dest = tmp / "sheet.csv"
+        return dest, [f"Excel {excel_to_csv(path, dest, mapping.sheet)} read as CSV"]
+    if mapping.encoding.lower().replace("_", "-") in ("utf-8", "utf8"):
+        return path, []
+    dest = tmp / "transcoded.txt"
+    try:
+        transcode(path, dest, mapping.encoding)
+    except UnicodeError as exc:
+        raise UnreadableFile(
+            f"not valid {mapping.encoding} as mapping {mapping.label} declares: {exc}"
+        ) from exc
+    return dest, [f"read as {mapping.encoding}"]
 
 
 def _commit(
@@ -143,10 +303,21 @@ def _commit(
     result: FileResult,
     entity: str,
     loaded_at: datetime,
+    row_label: str = "line",
 ) -> None:
-    """Swap the file's rows in one transaction: old raw + quarantine rows out, new ones in."""
+    """Swap the file's rows in one transaction: old raw + quarantine rows out, new ones in.
+
+    `_row_number` is the staged ``line_number``, or for records (JSON) their ``row_number``;
+    the quarantine keeps the physical line and names the record.
+    """
     cols = ", ".join(columns)
     lineage = [result.file_name, result.file_sha256, loaded_at]
+    row = "row_number" if row_label == "record" else "line_number"
+    where = (
+        "'line ' || line_number || ', record ' || row_number || ': '"
+        if row_label == "record"
+        else "'line ' || line_number || ': '"
+    )
     con.execute("BEGIN TRANSACTION")
     try:
         con.execute(f"DELETE FROM {table} WHERE _file_name = ?", [result.file_name])
@@ -154,7 +325,7 @@ def _commit(
         con.execute(
             f"""
             INSERT INTO {table} ({cols}, _file_name, _file_sha256, _row_number, _loaded_at)
-            SELECT {cols}, ?, ?, line_number, ?
+            SELECT {cols}, ?, ?, {row}, ?
             FROM {STAGED} WHERE problem IS NULL
             """,
             lineage,
@@ -162,8 +333,8 @@ def _commit(
         con.execute(
             f"""
             INSERT INTO {ledger.QUARANTINE}
-            SELECT ?, ?, line_number, raw_line, 'line ' || line_number || ': ' || problem, ?
-            FROM {STAGED} WHERE problem IS NOT NULL ORDER BY line_number
+            SELECT ?, ?, line_number, raw_line, {where} || problem, ?
+            FROM {STAGED} WHERE problem IS NOT NULL ORDER BY {row}
             """,
             lineage,
         )

@@ -82,6 +82,11 @@ class Layout:
     values: dict[str, str]
     too_many_fields: str
     derived: dict[str, str] = dataclasses.field(default_factory=dict)
+    # Known export defects repaired line by line before the fields are read, as
+    # (regular expression, replacement, what it repairs): the reader reads a copy with every
+    # line after the header rewritten by ``regexp_replace(line, pattern, replacement, 'g')``.
+    # A repair must keep the line's quote parity and never add or remove a line.
+    line_repairs: tuple[tuple[str, str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -175,14 +180,24 @@ def _read_fields(con: duckdb.DuckDBPyConnection, path: Path, layout: Layout) -> 
     )
 
 
+def _repaired(layout: Layout, column: str) -> str:
+    """SQL: the line with the layout's `line_repairs` applied (the line itself without any)."""
+    expr = f"coalesce({column}, '')"
+    for pattern, replacement, _ in layout.line_repairs:
+        expr = f"regexp_replace({expr}, {lit(pattern)}, {lit(replacement)}, 'g')"
+    return expr
+
+
 def _write_blanked_copy(con: duckdb.DuckDBPyConnection, layout: Layout, dest: Path) -> None:
-    """Copy of the file with unbalanced-quote lines blanked, so the reader stays on its line."""
+    """Copy of the file with unbalanced-quote lines blanked, so the reader stays on its line,
+    and the layout's line repairs applied to the lines after the header."""
     odd = _odd_quotes(layout.dialect, "raw_line")
     con.execute(
         f"""
         COPY (
-            SELECT CASE WHEN rowid >= {layout.header_lines} AND {odd} THEN ''
-                        ELSE coalesce(raw_line, '') END
+            SELECT CASE WHEN rowid < {layout.header_lines} THEN coalesce(raw_line, '')
+                        WHEN {odd} THEN ''
+                        ELSE {_repaired(layout, "raw_line")} END
             FROM {LINES} ORDER BY rowid
         ) TO {lit(str(dest))}
         (FORMAT csv, HEADER false, QUOTE '', ESCAPE '', DELIMITER {lit(_LINE_DELIM)})
@@ -214,10 +229,22 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, layout: Layout, work_dir: 
         con.execute(f"SELECT count(*) FROM {LINES} WHERE rowid >= {h} AND {odd}").fetchone()[0]
     )
     source = path
-    if n_odd:
+    n_repaired = 0
+    if layout.line_repairs:
+        n_repaired = int(
+            con.execute(
+                f"SELECT count(*) FROM {LINES} WHERE rowid >= {h} AND NOT {odd} "
+                f"AND {_repaired(layout, 'raw_line')} <> coalesce(raw_line, '')"
+            ).fetchone()[0]
+        )
+    if n_odd or n_repaired:
         source = work_dir / "blanked.txt"
         _write_blanked_copy(con, layout, source)
+    if n_odd:
         notes.append(f"{n_odd} line(s) with unbalanced double quotes quarantined")
+    if n_repaired:
+        what = "; ".join(description for _, _, description in layout.line_repairs)
+        notes.append(f"{n_repaired} line(s) repaired before reading ({what})")
     _read_fields(con, source, layout)
 
     # k-th record <-> k-th line the reader did not skip (header, empty) or reject

@@ -94,6 +94,10 @@ CDR = RawTable(
         ("linkedid", "VARCHAR"),
         ("sequence", "INTEGER"),
         ("column_count", "INTEGER"),
+        # header-named exports (PBXware's database dump): the layout, and the columns that
+        # have no cdr_csv counterpart as a JSON object, so nothing the file carries is lost
+        ("source_format", "VARCHAR DEFAULT 'cdr_csv'"),
+        ("extra_fields", "VARCHAR"),
     ),
 )
 
@@ -111,11 +115,93 @@ AGENTS = RawTable(
     ),
 )
 
+CONTACT_TRACE_RECORDS = RawTable(
+    "raw_amazon_connect",
+    "contact_trace_records",
+    (
+        ("contact_id", "VARCHAR"),
+        ("initial_contact_id", "VARCHAR"),
+        ("previous_contact_id", "VARCHAR"),
+        ("next_contact_id", "VARCHAR"),
+        ("channel", "VARCHAR"),
+        ("initiation_method", "VARCHAR"),
+        ("initiation_at", "TIMESTAMP"),
+        ("connected_to_system_at", "TIMESTAMP"),
+        ("disconnect_at", "TIMESTAMP"),
+        ("disconnect_reason", "VARCHAR"),
+        ("last_update_at", "TIMESTAMP"),
+        ("transfer_completed_at", "TIMESTAMP"),
+        ("transferred_to_endpoint", "VARCHAR"),
+        ("queue_name", "VARCHAR"),
+        ("queue_arn", "VARCHAR"),
+        ("queue_enqueue_at", "TIMESTAMP"),
+        ("queue_dequeue_at", "TIMESTAMP"),
+        ("queue_duration_seconds", "INTEGER"),
+        ("agent_username", "VARCHAR"),
+        ("agent_arn", "VARCHAR"),
+        ("agent_routing_profile", "VARCHAR"),
+        ("agent_connected_at", "TIMESTAMP"),
+        ("agent_interaction_seconds", "INTEGER"),
+        ("agent_customer_hold_seconds", "INTEGER"),
+        ("agent_number_of_holds", "INTEGER"),
+        ("agent_longest_hold_seconds", "INTEGER"),
+        ("agent_acw_seconds", "INTEGER"),
+        ("agent_acw_started_at", "TIMESTAMP"),
+        ("agent_acw_ended_at", "TIMESTAMP"),
+        ("agent_connection_attempts", "INTEGER"),
+        ("customer_endpoint_address", "VARCHAR"),
+        ("customer_endpoint_type", "VARCHAR"),
+        ("system_endpoint_address", "VARCHAR"),
+        ("instance_arn", "VARCHAR"),
+        ("aws_account_id", "VARCHAR"),
+        ("record_format_version", "VARCHAR"),
+        ("attributes_json", "VARCHAR"),
+        ("record_json", "VARCHAR"),
+        ("source_line", "BIGINT"),
+    ),
+)
+
+MAPPED_CONTACTS = RawTable(
+    "raw_mapped",
+    "contacts",
+    (
+        ("source_name", "VARCHAR"),
+        ("contact_id", "VARCHAR"),
+        ("channel", "VARCHAR"),
+        ("direction", "VARCHAR"),
+        ("site_id", "VARCHAR"),
+        ("queue_id", "VARCHAR"),
+        ("agent_id", "VARCHAR"),
+        ("customer", "VARCHAR"),
+        ("arrived_at", "TIMESTAMP"),
+        ("queued_at", "TIMESTAMP"),
+        ("answered_at", "TIMESTAMP"),
+        ("ended_at", "TIMESTAMP"),
+        ("time_basis", "VARCHAR"),
+        ("wait_seconds", "BIGINT"),
+        ("talk_seconds", "BIGINT"),
+        ("hold_seconds", "BIGINT"),
+        ("acw_seconds", "BIGINT"),
+        ("hold_count", "INTEGER"),
+        ("outcome", "VARCHAR"),
+        ("abandon_reason", "VARCHAR"),
+        ("lost_reason", "VARCHAR"),
+        ("end_reason", "VARCHAR"),
+        ("transfer_type", "VARCHAR"),
+        ("source_record", "VARCHAR"),
+        ("mapping_file", "VARCHAR"),
+        ("mapping_sha256", "VARCHAR"),
+        ("source_line", "BIGINT"),
+    ),
+)
+
 # source key -> raw table; the entity recorded in the ledger is the table name.
 RAW_TABLES: dict[str, RawTable] = {
     "asterisk_queue_log": QUEUE_LOG,
     "asterisk_cdr": CDR,
     "roster_agents": AGENTS,
+    "amazon_connect_ctr": CONTACT_TRACE_RECORDS,
+    "mapped_contacts": MAPPED_CONTACTS,
 }
 
 LEDGER_DDL = """
@@ -131,9 +217,18 @@ CREATE TABLE IF NOT EXISTS raw_ingest.file_ledger (
     status VARCHAR NOT NULL CHECK (status IN ('loaded', 'unchanged', 'replaced', 'failed')),
     message VARCHAR,
     loaded_at TIMESTAMP NOT NULL,
+    config_sha256 VARCHAR,
     CHECK (rows_in = rows_loaded + rows_quarantined)
 )
 """
+
+# Columns added after a table was first created: (table, column, type). `create_all` adds the
+# missing ones to an existing warehouse (DuckDB fills existing rows with the default).
+ADDED_COLUMNS: tuple[tuple[str, str, str], ...] = (
+    ("raw_asterisk.cdr", "source_format", "VARCHAR DEFAULT 'cdr_csv'"),
+    ("raw_asterisk.cdr", "extra_fields", "VARCHAR"),
+    ("raw_ingest.file_ledger", "config_sha256", "VARCHAR"),
+)
 
 QUARANTINE_DDL = """
 CREATE TABLE IF NOT EXISTS raw_ingest.quarantine (
@@ -148,10 +243,13 @@ CREATE TABLE IF NOT EXISTS raw_ingest.quarantine (
 
 
 def create_all(con: duckdb.DuckDBPyConnection) -> None:
-    """Create the raw schemas and tables that do not exist yet (never alters existing ones)."""
+    """Create the raw schemas and tables that do not exist yet, and add the columns listed in
+    `ADDED_COLUMNS` to tables an earlier version created (nothing is ever dropped or retyped)."""
     for schema in sorted({t.schema for t in RAW_TABLES.values()} | {"raw_ingest"}):
         con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
     for table in RAW_TABLES.values():
         con.execute(table.ddl())
     con.execute(LEDGER_DDL)
     con.execute(QUARANTINE_DDL)
+    for table, column, sql_type in ADDED_COLUMNS:
+        con.execute(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {column} {sql_type}")

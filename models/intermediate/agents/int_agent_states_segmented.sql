@@ -234,18 +234,36 @@ states_located as (
 
 ),
 
+states_spanned as (
+
+    select
+        *,
+        {{ dbt.datediff('first_interval_start_at', 'state_ended_at', 'second') }} as seconds_spanned
+    from states_located
+
+),
+
+interval_offsets as (
+
+    -- the offsets the longest stretch needs, not the whole spine: a range join against
+    -- 100,000 numbers is a nested loop on row engines (PostgreSQL)
+    select spine.n
+    from {{ contact_center.number_spine(5) }} as spine
+    where spine.n * {{ interval_minutes * 60 }} < (select max(seconds_spanned) from states_spanned)
+
+),
+
 interval_pieces as (
 
     -- one row per interval a stretch touches: interval n starts n intervals after the first
     select
-        states_located.*,
-        spine.n as interval_offset,
-        {{ dbt.dateadd('minute', 'spine.n * ' ~ interval_minutes, 'states_located.first_interval_start_at') }} as piece_interval_start_at,
-        {{ dbt.dateadd('minute', '(spine.n + 1) * ' ~ interval_minutes, 'states_located.first_interval_start_at') }} as piece_interval_end_at
-    from states_located
-    inner join {{ contact_center.number_spine(5) }} as spine
-        on spine.n * {{ interval_minutes * 60 }}
-            < {{ dbt.datediff('states_located.first_interval_start_at', 'states_located.state_ended_at', 'second') }}
+        states_spanned.*,
+        interval_offsets.n as interval_offset,
+        {{ dbt.dateadd('minute', 'interval_offsets.n * ' ~ interval_minutes, 'states_spanned.first_interval_start_at') }} as piece_interval_start_at,
+        {{ dbt.dateadd('minute', '(interval_offsets.n + 1) * ' ~ interval_minutes, 'states_spanned.first_interval_start_at') }} as piece_interval_end_at
+    from states_spanned
+    inner join interval_offsets
+        on interval_offsets.n * {{ interval_minutes * 60 }} < states_spanned.seconds_spanned
 
 ),
 

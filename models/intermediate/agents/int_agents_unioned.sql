@@ -32,17 +32,37 @@ sites as (
 
 ),
 
-agents_in_events as (
+-- contacts of the sources that have no queue_log (Amazon Connect, mapped exports)
+other_source_contacts as (
+
+    select * from {{ ref('int_contacts_unioned') }}
+    where source_system <> 'asterisk'
+        and agent_id is not null
+
+),
+
+agent_times as (
 
     select
         coalesce(aliases.agent_id, events.agent_id) as agent_id,
-        min(events.event_at) as first_event_at,
-        max(events.event_at) as last_event_at
+        events.event_at
     from events
     left join aliases
         on events.agent_id = aliases.member_name
     where events.agent_id is not null
-    group by coalesce(aliases.agent_id, events.agent_id)
+    union all
+    select agent_id, counted_at as event_at from other_source_contacts
+
+),
+
+agents_in_events as (
+
+    select
+        agent_id,
+        min(event_at) as first_event_at,
+        max(event_at) as last_event_at
+    from agent_times
+    group by agent_id
 
 ),
 

@@ -1,5 +1,6 @@
 {#-
-    One row per calendar day from the first event in the data minus
+    One row per calendar day from the first event (queue_log, or contact of another source)
+    in the data minus
     var('date_spine_margin_days', 366) to the last event plus the same margin (forecasts
     and schedules reach into the future; a year on each side keeps same-day-last-year
     comparisons joinable). Weekdays and ISO weeks are computed with dbt.datediff from a
@@ -12,7 +13,11 @@ with
 
 events as (
 
-    select * from {{ ref('stg_asterisk__queue_log_events') }}
+    select event_at from {{ ref('stg_asterisk__queue_log_events') }}
+    union all
+    -- contacts of the sources that have no queue_log (Amazon Connect, mapped exports)
+    select counted_at as event_at from {{ ref('int_contacts_unioned') }}
+    where source_system <> 'asterisk'
 
 ),
 

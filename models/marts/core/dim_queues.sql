@@ -26,14 +26,41 @@ sites as (
 
 ),
 
+-- contacts of the sources that have no queue_log (Amazon Connect, mapped exports)
+other_source_contacts as (
+
+    select * from {{ ref('int_contacts_unioned') }}
+    where source_system <> 'asterisk'
+
+),
+
+queue_times as (
+
+    select
+        queue_id,
+        event_at,
+        cast(null as {{ dbt.type_string() }}) as source_site_id
+    from events
+    where queue_id is not null
+    union all
+    select
+        queue_id,
+        counted_at as event_at,
+        source_site_id
+    from other_source_contacts
+    where queue_id <> 'unassigned'
+
+),
+
 queues_in_events as (
 
     select
         queue_id,
         min(event_at) as first_event_at,
-        max(event_at) as last_event_at
-    from events
-    where queue_id is not null
+        max(event_at) as last_event_at,
+        -- the site a mapped source names for its contacts (used when not configured)
+        max(source_site_id) as source_site_id
+    from queue_times
     group by queue_id
 
 ),
@@ -73,12 +100,13 @@ final as (
     select
         -- ids
         queue_ids.queue_id,
-        coalesce(queue_sites.site_id, default_site.site_id) as site_id,
+        coalesce(queue_sites.site_id, source_sites.site_id, default_site.site_id) as site_id,
 
         -- attributes
         coalesce(current_config.queue_name, queue_ids.queue_id) as queue_name,
         cast(current_config.extension as {{ dbt.type_string() }}) as extension,
-        coalesce(queue_sites.time_zone, default_site.time_zone) as time_zone,
+        coalesce(queue_sites.time_zone, source_sites.time_zone, default_site.time_zone)
+            as time_zone,
 
         -- current thresholds and targets
         coalesce(
@@ -116,6 +144,8 @@ final as (
         on queue_ids.queue_id = queues_in_events.queue_id
     left join sites as queue_sites
         on current_config.site_id = queue_sites.site_id
+    left join sites as source_sites
+        on queues_in_events.source_site_id = source_sites.site_id
     left join sites as default_site
         on default_site.site_id = '{{ var("default_site_id") }}'
 

@@ -67,7 +67,7 @@ final as (
         {{ voice_queue_kpi_ratio_columns() }},
 
         -- target
-        service_level_target
+        cast(service_level_target as numeric(28, 6)) as service_level_target
 
     from aggregated
 

@@ -44,7 +44,12 @@ const formatDay = d3.utcFormat("%-d %b %Y");
 const formatDayShort = d3.utcFormat("%-d %b");
 const formatWeekday = d3.utcFormat("%a %-d %b");
 export const formatDate = (d) => (d ? formatDay(d) : DASH);
+/** "Mon 26 Oct 2026". */
+export const formatWeekdayDate = (d) => (d ? d3.utcFormat("%a %-d %b %Y")(d) : DASH);
 export const isoDate = d3.utcFormat("%Y-%m-%d");
+
+/** "1 day", "14 days". */
+export const formatDays = (n) => `${n} ${n === 1 ? "day" : "days"}`;
 
 /** "1-14 Feb 2024" for a period. */
 export function formatPeriod({from, to}) {
@@ -229,7 +234,8 @@ export function kpiTile({
   target = targetValue;
   const format = kind === "percent" ? formatPercent : kind === "seconds" ? formatSeconds : formatCount;
   const status = statusOf(value, target, direction);
-  let deltaText = "no data for the previous period";
+  // no value (e.g. only closed days chosen): nothing to compare, and never a 0
+  let deltaText = finite(value) ? "no data for the previous period" : "no data in this period";
   let deltaClass = "delta-none";
   if (finite(value) && finite(previous)) {
     const change = value - previous;
@@ -319,8 +325,9 @@ export function kpiTiles({current, previous, agentsCurrent, agentsPrevious, queu
       kpi: "calls_offered",
       label: "Calls offered",
       kind: "count",
-      value: current.length ? sum(current, "calls_offered") : NaN,
-      previous: previous.length ? sum(previous, "calls_offered") : NaN,
+      // no calls at all (closed days only): "–", like the other tiles
+      value: current.some((d) => d.calls_offered > 0) ? sum(current, "calls_offered") : NaN,
+      previous: previous.some((d) => d.calls_offered > 0) ? sum(previous, "calls_offered") : NaN,
       previousLabel
     }),
     kpiTile({
@@ -344,6 +351,21 @@ export function kpiTiles({current, previous, agentsCurrent, agentsPrevious, queu
 
 // ---------------------------------------------------------------------------------------
 // charts (Plot, resized to their container)
+//
+// Daily charts put days on a UTC time scale (one slot per calendar day, the value at the
+// slot's centre, ticks on whole days only), over every day of the period the filter
+// chose. A day without calls (the center is closed on Sundays) has no row in the marts:
+// it stays an empty slot, a gap in a line, a blank heatmap row; never a zero.
+
+const HALF_DAY = DAY / 2;
+// A chart is drawn at least MIN_CHART_WIDTH px wide (the browser scales a wider SVG down
+// to its container), and its margins leave the marks at least MIN_PLOT_WIDTH px: an SVG
+// laid out narrower than its margins gets negative rect widths and reversed ranges.
+const MIN_CHART_WIDTH = 240;
+const MIN_PLOT_WIDTH = 120;
+const DAY_LABEL_WIDTH = 46; // px a two-line "Mon / 26 Oct" tick label needs
+const MAX_BAR_WIDTH = 80; // px
+const formatTickDay = d3.utcFormat("%a\n%-d %b");
 
 const tickFormatOf = (kind) =>
   kind === "percent" ? (v) => d3.format(".0%")(v) : kind === "seconds" ? formatSeconds : (v) => d3.format("~s")(v);
@@ -355,121 +377,308 @@ function secondsTicks(max) {
 }
 const tipFormatOf = (kind) => (kind === "percent" ? formatPercent : kind === "seconds" ? formatSeconds : formatCount);
 
-function chartFigure(name, title, subtitle, render, {empty = false} = {}) {
-  return html`<figure class="chart card" data-chart=${name}>
-    <figcaption><h2>${title}</h2>${subtitle ? html`<p class="chart-subtitle">${subtitle}</p>` : ""}</figcaption>
-    ${empty ? html`<p class="chart-empty">No data for the selected filters.</p>` : resize(render)}
-  </figure>`;
+/** Every day (UTC midnight) of a period, first to last. */
+export function daysOf(p) {
+  const {from, to, days} = period(p ?? {});
+  return days ? d3.utcDay.range(from, new Date(+to + DAY)) : [];
 }
 
-/** Lines over time, one per z; an optional target rule. */
-export function lineChart(rows, {name = "line", title, subtitle, x, y, z, kind = "percent", target, height = 280, yLabel = null}) {
-  const targetNote = finite(target) ? `Dashed line: target ${formatTarget(kind, target)}.` : "";
+/** The period a daily chart spans: the filter's when given, else the rows' first to last day. */
+function chartPeriod(rows, column, p) {
+  if (p?.from && p?.to) return period(p);
+  const [from, to] = d3.extent(rows, (d) => d[column]);
+  return period({from, to});
+}
+
+/** Margins that leave the marks at least MIN_PLOT_WIDTH px of `width`. */
+function fitMargins(width, marginLeft, marginRight) {
+  const spare = width - MIN_PLOT_WIDTH;
+  if (marginLeft + marginRight <= spare) return {marginLeft, marginRight};
+  const k = Math.max(0, spare) / (marginLeft + marginRight);
+  return {marginLeft: Math.floor(marginLeft * k), marginRight: Math.floor(marginRight * k)};
+}
+
+/**
+ * The x scale of a daily chart: UTC time over the period's days, each day a slot
+ * centred on its midnight; ticks on days only ("Mon / 26 Oct"), thinned so labels never
+ * overlap: every day, every 2nd or 3rd day, then Mondays (weekly, fortnightly, ...).
+ */
+function dayScale(days, plotWidth) {
+  const perDay = plotWidth / Math.max(1, days.length);
+  const every = Math.ceil(DAY_LABEL_WIDTH / perDay);
+  let ticks;
+  if (every <= 1) ticks = days;
+  else if (every <= 3) ticks = days.filter((_, i) => i % every === 0);
+  else {
+    const weeks = Math.ceil(every / 7);
+    ticks = days.filter((d) => d.getUTCDay() === 1).filter((_, i) => i % weeks === 0);
+    if (!ticks.length) ticks = days.slice(0, 1);
+  }
+  return {
+    type: "utc",
+    domain: days.length ? [new Date(+days[0] - HALF_DAY), new Date(+days[days.length - 1] + HALF_DAY)] : undefined,
+    ticks,
+    tickFormat: formatTickDay,
+    label: null
+  };
+}
+
+/**
+ * The y scale of a daily chart of `kind` over `values` (and the target): percentages
+ * span at least 10 points, so one day or a flat series is not blown up to fill the
+ * chart; seconds start at 0 with ticks on whole minutes; nice bounds with labelled ends.
+ */
+function valueScale(kind, values, target, height) {
+  const ticks = Math.max(3, Math.round(height / 45));
+  const all = [...values, target].filter(finite).map(Number);
+  if (kind === "seconds") {
+    const secondTicks = secondsTicks(d3.max(all) || 60);
+    return {domain: [0, secondTicks[secondTicks.length - 1]], ticks: secondTicks};
+  }
+  if (kind !== "percent" || !all.length) return {zero: true, nice: ticks, ticks};
+  let [lo, hi] = d3.extent(all);
+  if (hi - lo < 0.1) {
+    const mid = (lo + hi) / 2;
+    [lo, hi] = [mid - 0.05, mid + 0.05];
+    if (lo < 0) [lo, hi] = [0, 0.1];
+    if (hi > 1) [lo, hi] = [0.9, 1];
+  }
+  const domain = d3.nice(lo, hi, ticks);
+  return {domain: [Math.max(0, domain[0]), Math.min(1, domain[1])], ticks};
+}
+
+/** Sentences joined: "Answered within the threshold. Dashed line: target 80%." */
+const sentences = (...parts) =>
+  parts
+    .filter(Boolean)
+    .map((t) => String(t).trim().replace(/\.$/, ""))
+    .join(". ") + (parts.some(Boolean) ? "." : "");
+
+function chartFigure(name, title, subtitle, render, {empty = false, attributes = {}} = {}) {
+  const figure = html`<figure class="chart card" data-chart=${name}>
+    <figcaption><h2>${title}</h2>${subtitle ? html`<p class="chart-subtitle">${subtitle}</p>` : ""}</figcaption>
+    ${empty ? html`<p class="chart-empty">No data for the selected filters.</p>` : resize((width) => render(Math.max(width, MIN_CHART_WIDTH)))}
+  </figure>`;
+  for (const [key, value] of Object.entries(attributes)) figure.setAttribute(`data-${key}`, value);
+  return figure;
+}
+
+/**
+ * Daily lines, one per z, over every day of `period` (default: the rows' days). A day
+ * with no value (no calls) breaks the line; a dot marks each day that has one (only the
+ * isolated ones when the period is long). Optional dashed target rule.
+ */
+export function lineChart(rows, {name = "line", title, subtitle, x, y, z, kind = "percent", target, height = 280, yLabel = null, period: chosen}) {
+  const p = chartPeriod(rows, x, chosen);
+  const days = daysOf(p);
+  const inPeriod = rows.filter((d) => finite(d[y]) && +d[x] >= +p.from && +d[x] <= +p.to);
+  // one row per series per day of the period; NaN where the series has no value
+  const series = z ? d3.group(inPeriod, (d) => d[z]) : new Map([[null, inPeriod]]);
+  const filled = [];
+  const dots = [];
+  for (const [key, members] of series) {
+    const byDay = new Map(members.map((d) => [+d[x], d]));
+    const line = days.map((day) => byDay.get(+day) ?? {[x]: day, [y]: NaN, ...(z ? {[z]: key} : {})});
+    filled.push(...line);
+    const has = (i) => i >= 0 && i < line.length && finite(line[i][y]);
+    line.forEach((d, i) => {
+      if (has(i) && (days.length <= 45 || (!has(i - 1) && !has(i + 1)))) dots.push(d);
+    });
+  }
+  const targetNote = finite(target) ? `Dashed line: target ${formatTarget(kind, target)}` : "";
+  const notes = sentences(subtitle, targetNote, "Days without calls are left blank");
   return chartFigure(
     name,
     title,
-    [subtitle, targetNote].filter(Boolean).join(". "),
-    (width) =>
-      Plot.plot({
+    notes,
+    (width) => {
+      const margins = fitMargins(width, 48, 20);
+      return Plot.plot({
         width,
         height,
-        marginLeft: 48,
-        x: {label: null, type: "utc"},
+        ...margins,
+        marginBottom: 40,
+        x: dayScale(days, width - margins.marginLeft - margins.marginRight),
         y: {
           label: yLabel,
           grid: true,
-          zero: kind !== "percent",
           tickFormat: tickFormatOf(kind),
-          ...(kind === "seconds" ? {ticks: secondsTicks(d3.max(rows, (d) => d[y]) ?? 60)} : {})
+          ...valueScale(kind, inPeriod.map((d) => d[y]), target, height)
         },
         color: z ? {legend: true, label: null} : undefined,
         marks: [
           finite(target) ? Plot.ruleY([target], {stroke: "#57606a", strokeDasharray: "4,3"}) : null,
-          Plot.line(rows, {x, y, stroke: z, strokeWidth: 2, marker: rows.length < 60 ? "circle-stroke" : null}),
-          Plot.tip(rows, Plot.pointer({x, y, stroke: z, title: (d) => `${z ? `${d[z]}\n` : ""}${formatDate(d[x])}: ${tipFormatOf(kind)(d[y])}`}))
+          Plot.line(filled, {x, y, z: z ?? null, stroke: z ?? "currentColor", strokeWidth: 2}),
+          Plot.dot(dots, {x, y, stroke: z ?? "currentColor", fill: "white", r: 3.5, strokeWidth: 1.5}),
+          Plot.tip(
+            inPeriod,
+            Plot.pointer({x, y, stroke: z, title: (d) => `${z ? `${d[z]}\n` : ""}${formatWeekdayDate(d[x])}: ${tipFormatOf(kind)(d[y])}`})
+          )
         ]
-      }),
-    {empty: rows.length === 0}
+      });
+    },
+    {empty: inPeriod.length === 0, attributes: {days: days.length, from: p.from ? isoDate(p.from) : "", to: p.to ? isoDate(p.to) : ""}}
   );
 }
 
-/** Bars; horizontal when `horizontal` (y is then the category). Optional per-bar target ticks. */
-export function barChart(rows, {name = "bar", title, subtitle, x, y, fill, kind = "percent", target, horizontal = false, height, fillColor = "#2f6db5"}) {
+/**
+ * Bars. Daily bars (x is a date column): one slot per day of `period` on a UTC time
+ * scale, days without calls left empty. Horizontal bars (`horizontal`; y is then the
+ * category): a band scale over the categories, with optional per-bar target ticks.
+ */
+export function barChart(rows, {name = "bar", title, subtitle, x, y, fill, kind = "percent", target, horizontal = false, height, fillColor = "#2f6db5", period: chosen}) {
   const value = horizontal ? x : y;
   const category = horizontal ? y : x;
-  const h = height ?? (horizontal ? Math.max(120, 48 * new Set(rows.map((d) => d[category])).size + 40) : 260);
+  const shown = rows.filter((d) => finite(d[value]));
+  const targetNote =
+    typeof target === "string" ? "Black tick: target" : finite(target) ? `Dashed line: target ${formatTarget(kind, target)}` : "";
+  if (!horizontal) return dailyBarChart(shown, {name, title, subtitle, x, y, fill, kind, target, height, fillColor, chosen, targetNote});
+  const h = height ?? Math.max(120, 48 * new Set(shown.map((d) => d[category])).size + 40);
+  const targets = typeof target === "string" ? shown.map((d) => d[target]) : [target];
+  const xMax = d3.max([...shown.map((d) => d[value]), ...targets].filter(finite).map(Number)) || (kind === "percent" ? 0.01 : 1);
   const targetMark =
     typeof target === "string"
-      ? horizontal
-        ? Plot.tickX(rows.filter((d) => finite(d[target])), {x: target, y: category, stroke: "#1f2328", strokeWidth: 3})
-        : Plot.tickY(rows.filter((d) => finite(d[target])), {y: target, x: category, stroke: "#1f2328", strokeWidth: 3})
+      ? Plot.tickX(shown.filter((d) => finite(d[target])), {x: target, y: category, stroke: "#1f2328", strokeWidth: 3})
       : finite(target)
-      ? horizontal
-        ? Plot.ruleX([target], {stroke: "#57606a", strokeDasharray: "4,3"})
-        : Plot.ruleY([target], {stroke: "#57606a", strokeDasharray: "4,3"})
+      ? Plot.ruleX([target], {stroke: "#57606a", strokeDasharray: "4,3"})
       : null;
-  const targetNote =
-    typeof target === "string" ? "Black tick: target." : finite(target) ? `Dashed line: target ${formatTarget(kind, target)}.` : "";
   return chartFigure(
     name,
     title,
-    [subtitle, targetNote].filter(Boolean).join(". "),
+    sentences(subtitle, targetNote),
     (width) =>
       Plot.plot({
         width,
         height: h,
-        marginLeft: horizontal ? 150 : 48,
-        x: horizontal ? {label: null, grid: true, tickFormat: tickFormatOf(kind)} : {label: null, type: "band"},
-        y: horizontal
-          ? {label: null}
-          : {
-              label: null,
-              grid: true,
-              tickFormat: tickFormatOf(kind),
-              ...(kind === "seconds" ? {ticks: secondsTicks(d3.max(rows, (d) => d[y]) ?? 60)} : {})
-            },
+        ...fitMargins(width, 150, 24),
+        // from 0 to the largest value or target (never a collapsed [0, 0] when all are 0)
+        x: {label: null, grid: true, nice: true, tickFormat: tickFormatOf(kind), domain: [0, xMax]},
+        y: {label: null},
         marks: [
-          horizontal
-            ? Plot.barX(rows, {x, y, fill: fill ?? fillColor, sort: {y: "-x"}})
-            : Plot.barY(rows, {x, y, fill: fill ?? fillColor}),
+          Plot.barX(shown, {x, y, fill: fill ?? fillColor, sort: {y: "-x"}}),
           targetMark,
-          horizontal ? Plot.ruleX([0]) : Plot.ruleY([0]),
+          Plot.ruleX([0]),
           Plot.tip(
-            rows,
-            (horizontal ? Plot.pointerY : Plot.pointerX)({
+            shown,
+            Plot.pointerY({
               x,
               y,
               title: (d) =>
-                `${d[category] instanceof Date ? formatDate(d[category]) : d[category]}: ${tipFormatOf(kind)(d[value])}` +
+                `${d[category]}: ${tipFormatOf(kind)(d[value])}` +
                 (typeof target === "string" && finite(d[target]) ? ` (target ${tipFormatOf(kind)(d[target])})` : "")
             })
           )
         ]
       }),
-    {empty: rows.length === 0}
+    {empty: shown.length === 0}
   );
 }
 
-/** Cells coloured by a 0-1 ratio, diverging around the target when there is one. */
-export function heatmap(rows, {name = "heatmap", title, subtitle, x, y, fill, kind = "percent", target, height, yFormat}) {
-  const ys = new Set(rows.map((d) => (d[y] instanceof Date ? +d[y] : d[y]))).size;
-  const h = height ?? Math.max(140, 26 * ys + 70);
+function dailyBarChart(rows, {name, title, subtitle, x, y, fill, kind, target, height = 260, fillColor, chosen, targetNote}) {
+  const p = chartPeriod(rows, x, chosen);
+  const days = daysOf(p);
+  const inPeriod = rows.filter((d) => +d[x] >= +p.from && +d[x] <= +p.to);
+  const notes = sentences(subtitle, targetNote, "Days without calls are left blank");
+  return chartFigure(
+    name,
+    title,
+    notes,
+    (width) => {
+      const margins = fitMargins(width, 48, 20);
+      const plotWidth = width - margins.marginLeft - margins.marginRight;
+      const slot = plotWidth / Math.max(1, days.length);
+      const inset = Math.max(slot * 0.12, (slot - MAX_BAR_WIDTH) / 2); // a gap between bars; no slab for one day
+      return Plot.plot({
+        width,
+        height,
+        ...margins,
+        marginBottom: 40,
+        x: dayScale(days, plotWidth),
+        y: {
+          label: null,
+          grid: true,
+          tickFormat: tickFormatOf(kind),
+          // bars start at 0
+          ...valueScale(kind, [0, ...inPeriod.map((d) => d[y]), ...(typeof target === "string" ? inPeriod.map((d) => d[target]) : [])], typeof target === "string" ? undefined : target, height)
+        },
+        marks: [
+          Plot.rect(inPeriod, {
+            x1: (d) => new Date(+d[x] - HALF_DAY),
+            x2: (d) => new Date(+d[x] + HALF_DAY),
+            y1: 0,
+            y2: y,
+            insetLeft: inset,
+            insetRight: inset,
+            fill: fill ?? fillColor
+          }),
+          typeof target === "string"
+            ? Plot.ruleY(inPeriod.filter((d) => finite(d[target])), {
+                x1: (d) => new Date(+d[x] - HALF_DAY),
+                x2: (d) => new Date(+d[x] + HALF_DAY),
+                y: target,
+                insetLeft: inset,
+                insetRight: inset,
+                stroke: "#1f2328",
+                strokeWidth: 3
+              })
+            : finite(target)
+            ? Plot.ruleY([target], {stroke: "#57606a", strokeDasharray: "4,3"})
+            : null,
+          Plot.ruleY([0]),
+          Plot.tip(
+            inPeriod,
+            Plot.pointerX({
+              x,
+              y,
+              title: (d) =>
+                `${formatWeekdayDate(d[x])}: ${tipFormatOf(kind)(d[y])}` +
+                (typeof target === "string" && finite(d[target]) ? ` (target ${tipFormatOf(kind)(d[target])})` : "")
+            })
+          )
+        ]
+      });
+    },
+    {empty: inPeriod.length === 0, attributes: {days: days.length, from: p.from ? isoDate(p.from) : "", to: p.to ? isoDate(p.to) : ""}}
+  );
+}
+
+/**
+ * Cells coloured by a 0-1 ratio, diverging around the target when there is one. When
+ * y is a date column, the rows are every day of `period` (a day without calls is a
+ * blank row); `xDomain` fixes the columns (e.g. every interval of the day).
+ */
+export function heatmap(rows, {name = "heatmap", title, subtitle, x, y, fill, kind = "percent", target, height, yFormat, xDomain, period: chosen}) {
+  const shown = rows.filter((d) => finite(d[fill]));
+  const daily = shown.some((d) => d[y] instanceof Date);
+  const yDomain = daily ? daysOf(chartPeriod(shown, y, chosen)) : undefined;
+  const xs = xDomain ?? d3.sort(new Set(shown.map((d) => d[x])));
+  const ys = yDomain ? yDomain.length : new Set(shown.map((d) => d[y])).size;
+  const h = height ?? Math.max(140, (ys > 14 ? 20 : 26) * ys + 74);
   const legendNote = finite(target)
     ? `Yellow: at the target (${formatTarget(kind, target)}); red: below; blue: above. Blank: no calls.`
     : "Blank: no calls.";
   return chartFigure(
     name,
     title,
-    [subtitle, legendNote].filter(Boolean).join(". "),
-    (width) =>
-      Plot.plot({
+    sentences(subtitle, legendNote),
+    (width) => {
+      const margins = fitMargins(width, daily ? 90 : 150, 16);
+      const column = (width - margins.marginLeft - margins.marginRight) / Math.max(1, xs.length);
+      // label every column when there is room, else the full hours only
+      const xTicks = column >= 16 ? xs : xs.filter((t, i) => String(t).endsWith(":00") || (i === 0 && !xs.some((u) => String(u).endsWith(":00"))));
+      return Plot.plot({
         width,
         height: h,
-        marginLeft: 150,
-        marginBottom: 40,
+        ...margins,
+        marginBottom: 44,
         padding: 0.04,
-        x: {label: null, tickRotate: -45, type: "band"},
-        y: {label: null, type: "band", tickFormat: yFormat ?? ((v) => (v instanceof Date ? formatWeekday(v) : v))},
+        x: {label: null, tickRotate: -45, type: "band", domain: xs, ticks: xTicks},
+        y: {
+          label: null,
+          type: "band",
+          ...(yDomain ? {domain: yDomain} : {}),
+          tickFormat: yFormat ?? ((v) => (v instanceof Date ? formatWeekday(v) : v))
+        },
         color: {
           // red below the target, yellow at it, blue above; saturated 30 points below
           ...(finite(target)
@@ -485,11 +694,12 @@ export function heatmap(rows, {name = "heatmap", title, subtitle, x, y, fill, ki
           tickFormat: tickFormatOf(kind)
         },
         marks: [
-          Plot.cell(rows, {x, y, fill, inset: 0.5}),
-          Plot.tip(rows, Plot.pointer({x, y, title: (d) => `${d[y] instanceof Date ? formatDate(d[y]) : d[y]} ${d[x]}: ${tipFormatOf(kind)(d[fill])}`}))
+          Plot.cell(shown, {x, y, fill, inset: column >= 4 ? 0.5 : 0}),
+          Plot.tip(shown, Plot.pointer({x, y, title: (d) => `${d[y] instanceof Date ? formatWeekdayDate(d[y]) : d[y]} ${d[x]}: ${tipFormatOf(kind)(d[fill])}`}))
         ]
-      }),
-    {empty: rows.length === 0}
+      });
+    },
+    {empty: shown.length === 0}
   );
 }
 

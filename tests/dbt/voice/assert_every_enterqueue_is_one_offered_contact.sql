@@ -1,6 +1,6 @@
 /*
     Reconciliation: every ENTERQUEUE in staging is exactly one offered contact in
-    fct_contacts (same call, queue and entry time), and every offered contact is either
+    fct_contacts (same call, queue and entry time), and every offered Asterisk contact is either
     an ENTERQUEUE or a visit of a call that entered before the data began (visit 0,
     int_queue_visits_sessionized.has_queue_entry_event = false). Returns the
     (call, queue, entry time) keys whose counts differ; an ENTERQUEUE without callid or
@@ -60,6 +60,7 @@ offered as (
         count(*) as offered_contacts
     from {{ ref('fct_contacts') }}
     where is_offered
+        and source_system = 'asterisk'
     group by call_id, queue_id, queue_entered_at
 
 ),
