@@ -4,6 +4,7 @@
     ccwh ingest                    load new landing files into the raw tables
     ccwh run                       simulate (if landing/ is empty), ingest, dbt build, site
     ccwh site build | serve        build the report site / serve it on 127.0.0.1
+    ccwh catalog docs              regenerate the KPI doc blocks from seeds/kpi_catalog.csv
 """
 
 from __future__ import annotations
@@ -122,6 +123,14 @@ def cmd_site(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_catalog(args: argparse.Namespace) -> int:
+    from orchestration.catalog import write_doc_blocks
+
+    path = write_doc_blocks()
+    print(f"wrote {path}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="ccwh", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -152,6 +161,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("action", choices=["build", "serve"])
     p.add_argument("--port", type=int, default=3001)
     p.set_defaults(func=cmd_site)
+
+    p = sub.add_parser("catalog", help="KPI catalog tools")
+    p.add_argument("action", choices=["docs"], help="docs: write the KPI doc blocks")
+    p.set_defaults(func=cmd_catalog)
     return parser
 
 

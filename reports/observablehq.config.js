@@ -68,6 +68,7 @@ export default {
   preserveExtension: true,
   pages: [
     {name: "Overview", path: "/"},
+    {name: "KPI glossary", path: "/glossary"},
     {
       name: "Queues",
       open: true,

@@ -52,9 +52,11 @@ CHROMIUM_ARGS = [
     "--no-pings",
 ]
 LOCAL_HOSTS = {"127.0.0.1"}
+GLOSSARY = "glossary.html"  # the KPI glossary: no tiles, no charts
 TILES = [
     "service_level",
     "abandonment_rate",
+    "short_abandon_rate",
     "asa_seconds",
     "aht_seconds",
     "calls_offered",
@@ -239,6 +241,22 @@ def closed_day(warehouse: Path) -> date | None:
     return None
 
 
+def catalog_definitions(warehouse: Path) -> dict[str, str]:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return dict(con.execute("select kpi_key, definition_en from marts.dim_kpis").fetchall())
+
+
+def assert_tile_has_its_definition(page: object, path: str, kpi: str) -> None:
+    """The tile carries the catalog definition: title, aria-describedby, glossary link."""
+    tile = page.locator(f'.kpi-tile[data-kpi="{kpi}"]')
+    described_by = tile.get_attribute("aria-describedby")
+    assert described_by, f"{path}: the {kpi} tile has no aria-describedby"
+    description = page.locator(f"#{described_by}").text_content()
+    assert description and tile.get_attribute("title") == description, f"{path}: {kpi}"
+    href = tile.locator("a.kpi-glossary-link").get_attribute("href")
+    assert href.endswith(f"glossary.html#kpi-{kpi}"), f"{path}: {kpi} links to {href}"
+
+
 def queue_ids(warehouse: Path) -> list[str]:
     with duckdb.connect(str(warehouse), read_only=True) as con:
         return [
@@ -250,7 +268,7 @@ def queue_ids(warehouse: Path) -> list[str]:
 
 
 def test_build_writes_one_page_per_queue(built_site: SiteBuild, site_warehouse: Path) -> None:
-    expected = ["index.html"] + [f"queues/{q}.html" for q in queue_ids(site_warehouse)]
+    expected = ["index.html", GLOSSARY] + [f"queues/{q}.html" for q in queue_ids(site_warehouse)]
     assert sorted(built_site.pages) == sorted(expected)
     assert 0 < built_site.size_bytes < 50_000_000
     assert built_site.seconds >= 0
@@ -276,7 +294,7 @@ def test_every_page_renders_offline(
 ) -> None:
     page, log = page_and_log
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    for path in built_site.pages:
+    for path in [p for p in built_site.pages if p != GLOSSARY]:
         open_page(page, site_url + path)
         charts = page.locator("figure.chart")
         assert charts.count() >= 4, f"{path}: expected 4 charts, found {charts.count()}"
@@ -286,6 +304,7 @@ def test_every_page_renders_offline(
             assert page.locator(f'.kpi-tile[data-kpi="{kpi}"]').count() == 1, (
                 f"{path}: no {kpi} tile"
             )
+            assert_tile_has_its_definition(page, path, kpi)
         # inputs are labelled
         assert page.get_by_label("From").count() == 1 and page.get_by_label("To").count() == 1
         if path.startswith("queues/"):
@@ -409,7 +428,7 @@ def test_short_periods_render_without_errors(
     closed = closed_day(site_warehouse)
     if closed:
         periods += [(closed - timedelta(days=1), closed + timedelta(days=1)), (closed, closed)]
-    for path in built_site.pages:
+    for path in [p for p in built_site.pages if p != GLOSSARY]:
         open_page(page, site_url + path)
         for date_from, date_to in periods:
             set_period(page, date_from.isoformat(), date_to.isoformat())
@@ -464,3 +483,32 @@ def test_daily_charts_tick_by_day_and_skip_closed_days(
     for chart in ("service-level-trend", "service-level-heatmap", "aht"):
         assert page.locator(f'[data-chart="{chart}"] .chart-empty').count() == 1, chart
     assert not log.errors, log.errors
+
+
+def test_glossary_lists_every_catalog_kpi(
+    site_warehouse: Path, site_url: str, page_and_log: tuple[object, PageLog]
+) -> None:
+    page, log = page_and_log
+    page.goto(site_url + GLOSSARY)
+    page.wait_for_selector("[data-kpi-entry]", timeout=30_000)
+    page.wait_for_load_state("networkidle")
+    definitions = catalog_definitions(site_warehouse)
+    listed = page.eval_on_selector_all(
+        "[data-kpi-entry]", "(es) => es.map((e) => e.dataset.kpiEntry)"
+    )
+    assert sorted(listed) == sorted(definitions), "the glossary must list every catalog KPI"
+    for key, definition in definitions.items():
+        entry = page.locator(f"#kpi-{key}")
+        assert definition in entry.inner_text(), f"glossary entry {key}: no definition"
+        assert entry.locator("code").first.inner_text(), f"glossary entry {key}: no formula"
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "glossary.png"), full_page=True)
+    # a tile's link lands on its entry
+    open_page(page, site_url + "index.html")
+    page.locator('.kpi-tile[data-kpi="service_level"] summary').click()
+    page.locator('.kpi-tile[data-kpi="service_level"] a.kpi-glossary-link').click()
+    page.wait_for_selector("#kpi-service_level", timeout=30_000)
+    assert page.url.endswith(f"{GLOSSARY}#kpi-service_level"), page.url
+    assert not log.errors, log.errors
+    assert not log.failed, log.failed
+    assert not log.blocked, f"requests to other hosts: {log.blocked}"

@@ -61,6 +61,9 @@
         'abandonment_rate_excluding_short': (
             'calls_abandoned - calls_short_abandoned',
             'calls_offered - calls_short_abandoned'),
+        'short_abandon_rate': (
+            'calls_short_abandoned',
+            'calls_offered'),
         'transfer_rate': (
             'calls_transferred',
             'calls_handled'),

@@ -227,7 +227,9 @@ export function kpiTile({
   kind = "percent",
   direction = null,
   note,
-  previousLabel = "previous period"
+  previousLabel = "previous period",
+  definition,
+  glossaryHref = "./glossary.html"
 }) {
   const targetValue = typeof target === "object" && target !== null ? target.value : target;
   const blended = typeof target === "object" && target !== null && target.blended;
@@ -263,8 +265,10 @@ export function kpiTile({
     data-previous=${finite(previous) ? String(previous) : ""}
     data-target=${finite(target) ? String(target) : ""}
     data-status=${status}
+    title=${definition ? definitionText(definition) : null}
     role="group"
     aria-labelledby=${`kpi-${kpi}-label`}
+    aria-describedby=${definition ? `kpi-${kpi}-definition` : null}
   >
     <h2 class="kpi-label" id=${`kpi-${kpi}-label`}>${label}</h2>
     <div class="kpi-value">${format(value)}</div>
@@ -273,19 +277,48 @@ export function kpiTile({
     }</div>
     <div class=${`kpi-delta ${deltaClass}`}>${deltaText}</div>
     ${note ? html`<div class="kpi-note">${note}</div>` : ""}
+    ${definition ? kpiDefinition(kpi, definition, glossaryHref) : ""}
   </div>`;
 }
 
+/** A catalog entry (marts.dim_kpis) as one line: "Definition. Formula: ...". */
+export const definitionText = (entry) => `${entry.definition_en} Formula: ${entry.formula}.`;
+
+/** The KPI catalog (data/kpis.json) as a map from kpi_key to its entry. */
+export const catalogByKey = (catalog) => new Map((catalog ?? []).map((d) => [d.kpi_key, d]));
+
+/** The definition of a tile's KPI, folded, with a link to its glossary entry. */
+function kpiDefinition(kpi, entry, glossaryHref) {
+  return html`<details class="kpi-definition">
+    <summary>Definition</summary>
+    <p id=${`kpi-${kpi}-definition`}>${definitionText(entry)}</p>
+    <a class="kpi-glossary-link" href=${`${glossaryHref}#kpi-${kpi}`}>${entry.name_en} in the glossary</a>
+  </details>`;
+}
+
 /**
- * The six headline tiles for a set of queue-day rows (and the agent-day rows for
+ * The headline tiles for a set of queue-day rows (and the agent-day rows for
  * occupancy), each against the previous period of equal length.
  */
-export function kpiTiles({current, previous, agentsCurrent, agentsPrevious, queues, range, occupancyNote}) {
+export function kpiTiles({
+  current,
+  previous,
+  agentsCurrent,
+  agentsPrevious,
+  queues,
+  range,
+  occupancyNote,
+  catalog,
+  glossaryHref = "./glossary.html"
+}) {
   const byId = new Map(queues.map((q) => [q.queue_id, q]));
+  // each tile's definition comes from the KPI catalog (marts.dim_kpis)
+  const entries = catalogByKey(catalog);
+  const tileOf = (options) => kpiTile({...options, definition: entries.get(options.kpi), glossaryHref});
   const targetFrom = (column) => (d) => byId.get(d.queue_id)?.[column];
   const previousLabel = formatPeriod(previousPeriod(range));
   const tiles = [
-    kpiTile({
+    tileOf({
       kpi: "service_level",
       label: "Service level",
       value: ratio(current, "service_level"),
@@ -294,7 +327,7 @@ export function kpiTiles({current, previous, agentsCurrent, agentsPrevious, queu
       direction: "higher",
       previousLabel
     }),
-    kpiTile({
+    tileOf({
       kpi: "abandonment_rate",
       label: "Abandonment rate",
       value: ratio(current, "abandonment_rate"),
@@ -303,7 +336,14 @@ export function kpiTiles({current, previous, agentsCurrent, agentsPrevious, queu
       direction: "lower",
       previousLabel
     }),
-    kpiTile({
+    tileOf({
+      kpi: "short_abandon_rate",
+      label: "Short abandon rate",
+      value: ratio(current, "short_abandon_rate"),
+      previous: ratio(previous, "short_abandon_rate"),
+      previousLabel
+    }),
+    tileOf({
       kpi: "asa_seconds",
       label: "Average speed of answer",
       kind: "seconds",
@@ -313,7 +353,7 @@ export function kpiTiles({current, previous, agentsCurrent, agentsPrevious, queu
       direction: "lower",
       previousLabel
     }),
-    kpiTile({
+    tileOf({
       kpi: "aht_seconds",
       label: "Average handle time",
       kind: "seconds",
@@ -321,7 +361,7 @@ export function kpiTiles({current, previous, agentsCurrent, agentsPrevious, queu
       previous: ratio(previous, "aht_seconds"),
       previousLabel
     }),
-    kpiTile({
+    tileOf({
       kpi: "calls_offered",
       label: "Calls offered",
       kind: "count",
@@ -330,7 +370,7 @@ export function kpiTiles({current, previous, agentsCurrent, agentsPrevious, queu
       previous: previous.some((d) => d.calls_offered > 0) ? sum(previous, "calls_offered") : NaN,
       previousLabel
     }),
-    kpiTile({
+    tileOf({
       kpi: "occupancy",
       label: "Occupancy",
       value: ratio(agentsCurrent, "occupancy"),

@@ -21,6 +21,8 @@ select
     daily.service_level_denominator,
     daily.abandonment_rate_numerator,
     daily.abandonment_rate_denominator,
+    daily.short_abandon_rate_numerator,
+    daily.short_abandon_rate_denominator,
     daily.asa_seconds_numerator,
     daily.asa_seconds_denominator,
     daily.aht_seconds_numerator,
