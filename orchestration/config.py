@@ -26,6 +26,9 @@ class Settings:
     site_dir: Path
     reports_dir: Path
     dbt_project_dir: Path
+    # the code page of text lines that are not valid UTF-8 in Asterisk and roster files
+    # (CCWH_LEGACY_ENCODING; mapped files declare theirs in the mapping)
+    legacy_encoding: str = "latin-1"
 
     @property
     def warehouse_dir(self) -> Path:
@@ -39,6 +42,7 @@ def settings() -> Settings:
         site_dir=_path("CCWH_SITE_DIR", "reports/dist"),
         reports_dir=PROJECT_DIR / "reports",
         dbt_project_dir=PROJECT_DIR,
+        legacy_encoding=os.environ.get("CCWH_LEGACY_ENCODING", "").strip() or "latin-1",
     )
 
 

@@ -1,7 +1,10 @@
 """The one Dagster `Definitions` of the warehouse: ingest → dbt → report site.
 
 `make serve` opens it in the Dagster UI; `ccwh run` executes the `main` job in process
-(the multi-process executor costs ~10 s per step on a small machine).
+(the multi-process executor costs ~10 s per step on a small machine). `ingest_daily` is the
+daily partitioned path of the Asterisk files (one partition per day in the file name), and
+`landing_sensor` (stopped by default: orchestration/sensors.py) runs one job or the other when
+files land.
 """
 
 from __future__ import annotations
@@ -10,22 +13,43 @@ import dagster as dg
 from dagster_dbt import DbtCliResource
 
 from orchestration.assets.dbt import dbt_models, dbt_project
-from orchestration.assets.ingest import ingest_assets, ingest_checks
+from orchestration.assets.ingest import (
+    daily_ingest_assets,
+    daily_partitions,
+    ingest_assets,
+    ingest_checks,
+)
 from orchestration.assets.site import report_site
 from orchestration.dbt_cli import dbt_executable
 from orchestration.resources import WarehouseResource
+from orchestration.sensors import build_landing_sensor
+
+DAILY = dg.AssetSelection.groups("ingest_daily")
 
 main_job = dg.define_asset_job(
     "main",
-    selection=dg.AssetSelection.all(),
+    selection=dg.AssetSelection.all() - DAILY,
     description="Load every new landing file, build and test every dbt model, build the site.",
     executor_def=dg.in_process_executor,
 )
 
+ingest_daily_job = dg.define_asset_job(
+    "ingest_daily",
+    selection=DAILY.downstream(),
+    partitions_def=daily_partitions,
+    description=(
+        "Load the Asterisk queue_log and CDR files of the partition's days (the day in the file "
+        "name), then the raw tables (files without a day), the dbt models and the site "
+        "downstream of them."
+    ),
+    executor_def=dg.in_process_executor,
+)
+
 defs = dg.Definitions(
-    assets=[*ingest_assets, dbt_models, report_site],
+    assets=[*ingest_assets, *daily_ingest_assets, dbt_models, report_site],
     asset_checks=ingest_checks,
-    jobs=[main_job],
+    jobs=[main_job, ingest_daily_job],
+    sensors=[build_landing_sensor(main_job, ingest_daily_job)],
     resources={
         "warehouse": WarehouseResource(),
         "dbt": DbtCliResource(

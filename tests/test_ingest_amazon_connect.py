@@ -102,8 +102,9 @@ def loaded(con: duckdb.DuckDBPyConnection) -> list[tuple]:
 
 @needs_shared
 def test_real_amazon_connect_files(con, landing: Path) -> None:
-    """Both CTRs load; the agent event is quarantined with what it is; the interval reports
-    (CSV aggregates, not contacts) are not loaded and the ledger says why."""
+    """Both CTRs load; the agent event is quarantined with what it is (a file none of whose
+    records is a CTR is rejected by its contract); the interval reports (CSV aggregates, not
+    contacts) are not loaded and the ledger says why."""
     for path in SHARED.iterdir():
         write(landing, f"{CTR}/{path.name}", path.read_text(encoding="utf-8"))
     results = {
@@ -116,7 +117,7 @@ def test_real_amazon_connect_files(con, landing: Path) -> None:
     for name in ("ctr-record-1.json", "fh-ctr-example.json"):
         assert (results[name].status, results[name].rows_loaded) == ("loaded", 1), results[name]
     event = results["agent-event-1.json"]
-    assert (event.status, event.rows_in, event.rows_quarantined) == ("loaded", 1, 1)
+    assert (event.status, event.rows_in, event.rows_quarantined) == ("rejected", 1, 1)
     for name in ("agent_interval_test.csv", "agent-historic-interval-1.csv",
                  "queue_interval_test.csv", "queue-historic-interval-1.csv"):  # fmt: skip
         r = results[name]
@@ -159,7 +160,11 @@ def test_real_amazon_connect_files(con, landing: Path) -> None:
 
     # the same folder again: nothing changes
     again = load_source(con, landing, "amazon_connect_ctr")
-    assert {r.status for r in again if r.file_name.endswith(".json")} == {"unchanged"}
+    statuses = {r.file_name.split("/")[-1]: r.status for r in again}
+    assert {k: v for k, v in statuses.items() if k.endswith(".json")} == {
+        "ctr-record-1.json": "unchanged", "fh-ctr-example.json": "unchanged",
+        "agent-event-1.json": "rejected",  # still rejected, nothing written
+    }  # fmt: skip
 
 
 # --- JSON shapes ---------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from .reader import (
     Dialect,
     Layout,
     UnreadableFile,
+    empty_problem,
     epoch_problem,
     epoch_to_timestamp,
     int_problem,
@@ -37,6 +38,20 @@ def parse_header(line: str) -> list[str]:
     return [name.strip().lower() for name in next(csv.reader([line]), [])]
 
 
+def header_names(line: str) -> list[str]:
+    """Column names of a CSV header line as written (stripped)."""
+    return [name.strip() for name in next(csv.reader([line]), [])]
+
+
+def extra_fields_json(columns: list[tuple[int, str]], field: str = "f{}") -> str:
+    """SQL: the fields at 1-based `columns` as a JSON object keyed by their header names, so
+    columns a raw table has no place for are kept (NULL when there are none)."""
+    if not columns:
+        return "NULL::VARCHAR"
+    pairs = ", ".join(f"{lit(name)}, {field.format(i)}" for i, name in columns)
+    return f"json_object({pairs})::VARCHAR"
+
+
 # --- queue_log -----------------------------------------------------------------------------
 
 
@@ -51,7 +66,7 @@ def queue_log_layout(first_line: str | None) -> tuple[Layout, str]:
         return queue_log_file_layout(), "queue_log file format"
     header = parse_header(first_line)
     if "event" in header:
-        return queue_log_realtime_layout(header)
+        return queue_log_realtime_layout(header, header_names(first_line))
     raise UnreadableFile(
         "the first line is neither a queue_log file-format line (epoch|callid|queue|agent|"
         "EVENT|data...) nor a realtime-table CSV header with an 'event' column: "
@@ -78,6 +93,7 @@ def queue_log_file_layout() -> Layout:
         "ttime": "NULL::INTEGER",
         "source_local_time": "NULL::VARCHAR",
         "source_format": "'file'",
+        "extra_fields": "NULL::VARCHAR",
     }
     return Layout(
         description="an Asterisk queue_log (file format)",
@@ -88,10 +104,16 @@ def queue_log_file_layout() -> Layout:
             f"CASE WHEN n_fields NOT BETWEEN 5 AND {most} "
             f"THEN {lit(expected + ', found ')} || n_fields END"
         ),
-        field_problems=(epoch_problem("f1", "epoch", "epoch"),),
+        field_problems=(
+            empty_problem("f1", "epoch", "an event without a time cannot be placed"),
+            epoch_problem("f1", "epoch", "epoch"),
+            empty_problem("f5", "event"),
+        ),
         values=values,
         too_many_fields=f"{expected}, found more than {most + _SLACK}",
         derived={"epoch": int_value("f1")},
+        min_fields=5,
+        complete_lines=True,
     )
 
 
@@ -124,14 +146,18 @@ def _realtime_time_value(f: str) -> str:
     )
 
 
-def queue_log_realtime_layout(header: list[str]) -> tuple[Layout, str]:
+def queue_log_realtime_layout(
+    header: list[str], original: list[str] | None = None
+) -> tuple[Layout, str]:
     """A CSV export of the realtime queue_log table, columns found by name in the header.
 
     PBXware (``uid, date_time, ..., time``): ``date_time`` is the Unix time of the event and
     ``time`` the PBX's local clock, kept as ``source_local_time``. Asterisk
     (``time, callid, queuename, agent, event, data1..5``): ``time`` is UTC, as Unix seconds or
-    'YYYY-MM-DD HH:MM:SS'.
+    'YYYY-MM-DD HH:MM:SS'. Columns that are neither (a newer PBX version's, a custom one) are
+    kept in ``extra_fields``, a JSON object keyed by their header names.
     """
+    original = original or header
     index = {name: i + 1 for i, name in reversed(list(enumerate(header)))}
     col: dict[str, str] = {}
     for canonical, aliases in _REALTIME_ALIASES.items():
@@ -158,9 +184,16 @@ def queue_log_realtime_layout(header: list[str]) -> tuple[Layout, str]:
         )
     t = f"f{index[time_name]}"
     h = len(header)
+    used = {int(f[1:]) for f in col.values()} | {index[time_name]}
+    if pbxware and "time" in index:
+        used.add(index["time"])
+    extra = [(i, original[i - 1]) for i in range(1, h + 1) if i not in used]
     derived: dict[str, str] = {}
     problems: list[str] = []
 
+    problems.append(empty_problem(t, time_name, "an event without a time cannot be placed"))
+    if "event" in col:
+        problems.append(empty_problem(col["event"], "event"))
     if pbxware:
         derived["epoch"] = int_value(t)
         problems.append(epoch_problem(t, "date_time", "epoch"))
@@ -201,6 +234,7 @@ def queue_log_realtime_layout(header: list[str]) -> tuple[Layout, str]:
         **{name: f"v_{name}" if name in col else "NULL" for name in list(integers)[1:]},
         "source_local_time": local_time,
         "source_format": "'realtime_table'",
+        "extra_fields": extra_fields_json(extra),
     }
     expected = f"expected {h} fields as in the header"
     kind = "PBXware" if pbxware else "Asterisk"
@@ -216,8 +250,10 @@ def queue_log_realtime_layout(header: list[str]) -> tuple[Layout, str]:
         values=values,
         too_many_fields=f"{expected}, found more than {h + _SLACK}",
         derived=derived,
+        min_fields=h,
     )
-    return layout, f"queue_log realtime table ({kind} columns)"
+    kept = f"; kept in extra_fields: {', '.join(n for _, n in extra)}" if extra else ""
+    return layout, f"queue_log realtime table ({kind} columns{kept})"
 
 
 # --- cdr_csv -------------------------------------------------------------------------------
@@ -260,6 +296,7 @@ def cdr_layout(has_header: bool) -> Layout:
     problems = (
         *(timestamp_problem(f[field], field, col) for col, field in timestamps.items()),
         *(int_problem(f[name], name, name) for name in integers),
+        *cdr_duration_problems("duration", "billsec"),
     )
     expected = "expected 18 or 21 fields (Asterisk cdr_csv)"
     most = len(CDR_FIELDS_21)
@@ -275,6 +312,24 @@ def cdr_layout(has_header: bool) -> Layout:
         values=values,
         too_many_fields=f"{expected}, found more than {most + _SLACK}",
         derived=derived,
+        min_fields=len(CDR_FIELDS_18),
+        complete_lines=not has_header,
+    )
+
+
+def cdr_duration_problems(duration: str, billsec: str) -> tuple[str, ...]:
+    """Durations no call can have: negative, or more billed (answered) seconds than seconds.
+
+    Asterisk: duration = end - start, billsec = end - answer, and answer is not before start.
+    A row that breaks this is quarantined (the marts would count it wrongly); a clock change
+    cannot cause it, both are differences of the same clock.
+    """
+    return (
+        f"CASE WHEN {duration} < 0 THEN 'field ''duration'' is negative: ' || {duration} END",
+        f"CASE WHEN {billsec} < 0 THEN 'field ''billsec'' is negative: ' || {billsec} END",
+        f"CASE WHEN {billsec} > {duration} AND {billsec} >= 0 AND {duration} >= 0 THEN "
+        f"'billsec (' || {billsec} || ') is greater than duration (' || {duration} || "
+        "'): impossible, the answered part of a call is part of it' END",
     )
 
 
@@ -349,6 +404,7 @@ def cdr_header_layout(first_line: str) -> tuple[Layout, str]:
         if name in col:
             derived[f"v_{name}"] = int_value(c(col[name]), "INTEGER")
             problems.append(int_problem(c(col[name]), original[col[name] - 1], f"v_{name}"))
+    problems.extend(cdr_duration_problems("v_duration", "v_billsec"))
 
     def value(name: str) -> str:
         return f"v_{name}" if name in col else "NULL"
@@ -395,6 +451,7 @@ def cdr_header_layout(first_line: str) -> tuple[Layout, str]:
         too_many_fields=f"{expected}, found more than {h + _SLACK}",
         derived=derived,
         line_repairs=(BROKEN_CALLERID_QUOTING,),
+        min_fields=h,
     )
     details = []
     if "call_end" not in col:

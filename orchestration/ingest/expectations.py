@@ -1,17 +1,26 @@
 """Great Expectations suites for the raw tables: the extract contract, as code.
 
-Ingestion guarantees types and lineage (a value that does not parse is quarantined); these
-suites check what a row can be and still be wrong: required values missing, values out of range,
-unknown enumerations. They run with an ephemeral context on a pandas DataFrame of the rows
-(optionally only some files' rows), so no GE project folder is needed. Great Expectations takes
-seconds to import, so it is imported inside the functions that need it, never at module load:
-the CLI and the Dagster code location stay fast to start.
+Ingestion guarantees types and lineage (a value that does not parse, a required field that is
+empty, an impossible duration: the row is quarantined); these suites check what a file can be
+and still be wrong: required values missing, values out of range, unknown enumerations, and its
+*volume* against the recent history of its source in the file ledger (`VolumeRule`).
+
+The suite is the contract of each file: `check_file_contract` runs it on the rows a file is
+about to load, before they are committed, and a file that breaks it is *rejected* by the
+pipeline (its rows go to the quarantine with the failed expectations; the other files load).
+`validate_raw` runs the same suites on what a raw table holds (or some files of it).
+
+They run with an ephemeral context on a pandas DataFrame, so no GE project folder is needed.
+Great Expectations takes seconds to import, so it is imported inside the functions that need
+it, never at module load: the CLI and the Dagster code location stay fast to start.
 """
 
 from __future__ import annotations
 
+import math
 import os
-from collections.abc import Callable
+import statistics
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -212,6 +221,8 @@ class ValidationResult:
     success: bool
     statistics: dict[str, Any]
     results: list[dict[str, Any]] = field(default_factory=list)
+    # what the suite could not check and why (e.g. volume without history)
+    notes: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -219,6 +230,153 @@ class ValidationResult:
     @property
     def failures(self) -> list[dict[str, Any]]:
         return [r for r in self.results if not r["success"]]
+
+    def describe_failures(self, max_values: int = 3) -> str:
+        """The failed expectations in one line, for the ledger and the quarantine."""
+        return "; ".join(_describe(r, max_values) for r in self.failures)
+
+
+def _describe(r: dict[str, Any], max_values: int) -> str:
+    name = r["expectation"] + (f"({r['column']})" if r.get("column") else "")
+    if r.get("exception"):
+        return f"{name}: could not be evaluated: {r['exception']}"
+    if r["expectation"] == "expect_table_row_count_to_be_between":
+        kwargs = r.get("kwargs", {})
+        low, high = kwargs.get("min_value"), kwargs.get("max_value")
+        expected = f"at least {low}" if high is None else f"{low} to {high}"
+        text = f"{name}: {r.get('observed_value')} row(s), expected {expected}"
+        return text + (f" ({r['volume_baseline']})" if r.get("volume_baseline") else "")
+    if r.get("unexpected_count") is not None:
+        values = [v for v in r.get("partial_unexpected_list") or [] if v is not None]
+        shown = ", ".join(repr(_plain(v)) for v in values[:max_values])
+        return f"{name}: {r['unexpected_count']} of {r.get('element_count')} row(s) unexpected" + (
+            f", e.g. {shown}" if shown else ""
+        )
+    return f"{name}: observed {r.get('observed_value')!r}"
+
+
+def _plain(value: Any) -> Any:
+    """A value as a reader expects it (GE hands back timestamps and dicts of column pairs)."""
+    if isinstance(value, dict):
+        return tuple(_plain(v) for v in value.values())
+    if hasattr(value, "isoformat"):
+        return value.isoformat(sep=" ") if isinstance(value, datetime) else value.isoformat()
+    return value
+
+
+# --- volume against history -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class VolumeRule:
+    """A file's rows compared with the recent files of its source in the ledger.
+
+    The baseline is the median rows loaded per file over the latest `history_files` files of
+    the same source (their current versions; a mapped source: the same folder). A file with
+    fewer rows than `min_ratio` x the baseline or more than `max_ratio` x it breaks its contract.
+    With fewer than `min_history_files` earlier files the volume is not checked (a note says
+    so). Each value can be set in the environment: CCWH_VOLUME_MIN_RATIO (default 0.1),
+    CCWH_VOLUME_MAX_RATIO (5), CCWH_VOLUME_HISTORY_FILES (14), CCWH_VOLUME_MIN_HISTORY (3);
+    CCWH_VOLUME_CHECK=0 turns the check off.
+    """
+
+    min_ratio: float = 0.1
+    max_ratio: float = 5.0
+    history_files: int = 14
+    min_history_files: int = 3
+    enabled: bool = True
+
+    @classmethod
+    def from_env(cls) -> VolumeRule:
+        env = os.environ
+
+        def number(name: str, default: float, kind: type = float) -> Any:
+            raw = env.get(name)
+            if raw is None or raw.strip() == "":
+                return default
+            try:
+                return kind(raw)
+            except ValueError as exc:
+                raise ValueError(f"{name}={raw!r} is not a {kind.__name__}") from exc
+
+        return cls(
+            min_ratio=number("CCWH_VOLUME_MIN_RATIO", cls.min_ratio),
+            max_ratio=number("CCWH_VOLUME_MAX_RATIO", cls.max_ratio),
+            history_files=number("CCWH_VOLUME_HISTORY_FILES", cls.history_files, int),
+            min_history_files=number("CCWH_VOLUME_MIN_HISTORY", cls.min_history_files, int),
+            enabled=env.get("CCWH_VOLUME_CHECK", "1").strip().lower() not in ("0", "false", "no"),
+        )
+
+
+# sources whose files are not comparable by size, and why
+VOLUME_NOT_COMPARABLE: dict[str, str] = {
+    "amazon_connect_ctr": (
+        "Firehose delivers contact trace records in objects of whatever size its buffer held, "
+        "so files are not comparable by size"
+    ),
+}
+
+
+@dataclass(frozen=True)
+class VolumeBaseline:
+    """The expected row range of a file, or why there is none (`note`)."""
+
+    min_rows: int | None
+    max_rows: int | None
+    median: float | None
+    history: int
+    note: str
+
+
+def volume_baseline(
+    con: duckdb.DuckDBPyConnection, source: str, file_name: str, rule: VolumeRule
+) -> VolumeBaseline:
+    """The row range a file of `source` is expected to have, from the ledger's history."""
+    if not rule.enabled:
+        return VolumeBaseline(None, None, None, 0, "volume not checked: CCWH_VOLUME_CHECK=0")
+    if source in VOLUME_NOT_COMPARABLE:
+        return VolumeBaseline(
+            None, None, None, 0, f"volume not checked: {VOLUME_NOT_COMPARABLE[source]}"
+        )
+    scope, where, params = f"source {source}", "", [source]
+    if source == "mapped_contacts" and file_name.count("/") >= 2:
+        folder = file_name.rsplit("/", 1)[0] + "/"
+        scope, where = f"folder {folder}", "AND starts_with(file_name, ?)"
+        params.append(folder)
+    rows = [
+        int(r[0])
+        for r in con.execute(
+            f"""
+            WITH current_versions AS (
+                SELECT file_name, rows_loaded, loaded_at,
+                       row_number() OVER (PARTITION BY file_name ORDER BY loaded_at DESC) AS n
+                FROM raw_ingest.file_ledger
+                WHERE source = ? AND status IN ('loaded', 'replaced') {where}
+            )
+            SELECT rows_loaded FROM current_versions WHERE n = 1
+            ORDER BY loaded_at DESC, file_name DESC LIMIT ?
+            """,
+            [*params, rule.history_files],
+        ).fetchall()
+    ]
+    if len(rows) < rule.min_history_files:
+        return VolumeBaseline(
+            None, None, None, len(rows),
+            f"volume not checked: {len(rows)} earlier file(s) of {scope} in the ledger, "
+            f"{rule.min_history_files} needed for a baseline",
+        )  # fmt: skip
+    median = float(statistics.median(rows))
+    if median <= 0:
+        return VolumeBaseline(
+            None, None, median, len(rows),
+            f"volume not checked: the median of the last {len(rows)} files of {scope} is 0 rows",
+        )  # fmt: skip
+    low, high = math.ceil(median * rule.min_ratio), math.floor(median * rule.max_ratio)
+    return VolumeBaseline(
+        low, high, median, len(rows),
+        f"{rule.min_ratio:.0%} to {rule.max_ratio:.0%} of the median {median:,.0f} rows of the "
+        f"last {len(rows)} files of {scope}",
+    )  # fmt: skip
 
 
 def _summarize(result: dict[str, Any]) -> dict[str, Any]:
@@ -257,7 +415,20 @@ def validate_raw(
         sql += " WHERE _file_name IN (SELECT unnest(?::VARCHAR[]))"
         params.append(list(file_names))
     frame = con.execute(sql + " ORDER BY _file_name, _row_number", params).df()
+    return validate_frame(source, frame, file_names)
 
+
+def validate_frame(
+    source: str,
+    frame: Any,
+    file_names: Sequence[str] | None = None,
+    extra: Sequence[Any] = (),
+    notes: Sequence[str] = (),
+) -> ValidationResult:
+    """Run the source's suite, plus `extra` expectations, on a DataFrame of raw-table rows."""
+    if source not in SUITES:
+        raise ValueError(f"unknown source {source!r}; expected one of {', '.join(SUITES)}")
+    table = RAW_TABLES[source]
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
@@ -270,7 +441,10 @@ def validate_raw(
         .add_batch_definition_whole_dataframe("rows")
         .get_batch(batch_parameters={"dataframe": frame})
     )
-    outcome = batch.validate(SUITES[source](), result_format="SUMMARY").to_json_dict()
+    suite = SUITES[source]()
+    if extra:
+        suite = gx.ExpectationSuite(name=suite.name, expectations=[*suite.expectations, *extra])
+    outcome = batch.validate(suite, result_format="SUMMARY").to_json_dict()
     return ValidationResult(
         source=source,
         table=table.qualified,
@@ -279,4 +453,41 @@ def validate_raw(
         success=bool(outcome["success"]),
         statistics=dict(outcome.get("statistics", {})),
         results=[_summarize(r) for r in outcome.get("results", [])],
+        notes=list(notes),
     )
+
+
+def check_file_contract(
+    con: duckdb.DuckDBPyConnection,
+    source: str,
+    file_name: str,
+    frame: Any,
+    rule: VolumeRule | None = None,
+    data_rows: int = 0,
+) -> ValidationResult:
+    """The contract of one file: its source's suite on the rows it is about to load, and its
+    row count against the history of its source (`volume_baseline`).
+
+    `data_rows`: the file's rows that are not blank lines. A file with data of which no row
+    loads breaks its contract even without history (every line is in the quarantine: a file
+    of another layout, a schema that drifted).
+    """
+    import great_expectations.expectations as gxe
+
+    rule = rule or VolumeRule.from_env()
+    baseline = volume_baseline(con, source, file_name, rule)
+    extra, notes, why = [], [], baseline.note
+    low, high = baseline.min_rows, baseline.max_rows
+    if data_rows > 0 and (low is None or low < 1):
+        low = 1
+        if baseline.min_rows is None:
+            why = f"the file has {data_rows} row(s) of data: at least one must load"
+    if low is not None:
+        extra.append(gxe.ExpectTableRowCountToBeBetween(min_value=low, max_value=high))
+    if baseline.min_rows is None:
+        notes.append(baseline.note)
+    result = validate_frame(source, frame, [file_name], extra, notes)
+    for r in result.results:
+        if r["expectation"] == "expect_table_row_count_to_be_between":
+            r["volume_baseline"] = why
+    return result

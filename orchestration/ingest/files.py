@@ -1,11 +1,18 @@
 """Finding landing files, fingerprinting them, and repairing what DuckDB's reader cannot take.
 
 The file ledger keys every load on the file's sha256, so the hash is computed once per file in
-a streaming pass; the same pass checks that the bytes are valid UTF-8 and that the line endings
-are consistent, because those are the two defects real PBX exports have that make DuckDB's CSV
-reader reject a line (invalid UTF-8) or the whole file (``\\n`` mixed with ``\\r\\n``). Files
-with either defect are read from a repaired copy (see `write_repaired_copy`); everything else
-is read in place.
+a streaming pass; the same pass checks that the bytes are valid UTF-8, that the line endings
+are consistent and whether the last line is ended, because those are the defects real PBX
+exports have that make DuckDB's CSV reader reject a line (invalid UTF-8) or the whole file
+(``\\n`` mixed with ``\\r\\n``), or that say the file was cut while being written (no line end
+after the last line). Files with either of the first two defects are read from a repaired copy
+(see `write_repaired_copy`); everything else is read in place.
+
+Text that is not UTF-8: a line that is not valid UTF-8 is decoded as a whole with the *legacy
+encoding* (latin-1 unless configured: ``CCWH_LEGACY_ENCODING``, e.g. ``windows-1251`` for a
+PBX that writes Cyrillic caller names in the Windows code page), so one line is never half
+UTF-8 and half code page; lines that are valid UTF-8 are kept as they are. UTF-16 files (with
+their byte-order mark, as Excel's "Unicode text" export writes them) are transcoded first.
 """
 
 from __future__ import annotations
@@ -31,6 +38,8 @@ SOURCE_FILES: dict[str, tuple[str, str]] = {
 NOT_DATA: dict[str, tuple[str, ...]] = {"mapped_contacts": ("mapping.yml", "mapping.yaml")}
 
 _CHUNK = 1 << 20
+# how a line that is not valid UTF-8 is read unless configured (CCWH_LEGACY_ENCODING)
+LEGACY_ENCODING = "latin-1"
 
 
 def discover(landing_dir: Path, source: str) -> list[Path]:
@@ -63,6 +72,9 @@ class FileScan:
     is_utf8: bool
     crlf_lines: int
     lf_lines: int
+    # the last byte is a line end (or the file is empty): a file cut while being written
+    # ends in the middle of a line
+    ends_with_newline: bool = True
 
     @property
     def mixed_newlines(self) -> bool:
@@ -81,13 +93,14 @@ def scan_file(path: Path) -> FileScan:
     is_utf8 = True
     size = crlf = lf = 0
     previous_last = b""
+    last_byte = b""
     with path.open("rb") as handle:
         while chunk := handle.read(_CHUNK):
             size += len(chunk)
             digest.update(chunk)
             lf += chunk.count(b"\n")
             crlf += chunk.count(b"\r\n") + (previous_last == b"\r" and chunk[:1] == b"\n")
-            previous_last = chunk[-1:]
+            previous_last = last_byte = chunk[-1:]
             if is_utf8:
                 try:
                     decoder.decode(chunk)
@@ -98,7 +111,8 @@ def scan_file(path: Path) -> FileScan:
                 decoder.decode(b"", final=True)
             except UnicodeDecodeError:
                 is_utf8 = False
-    return FileScan(size, digest.hexdigest(), is_utf8, crlf, lf)
+    ends = size == 0 or last_byte in (b"\n", b"\r")
+    return FileScan(size, digest.hexdigest(), is_utf8, crlf, lf, ends)
 
 
 @dataclass
@@ -108,6 +122,8 @@ class RepairReport:
     invalid_utf8_lines: list[int] = field(default_factory=list)
     invalid_utf8_bytes: int = 0
     example: str = ""
+    encoding: str = LEGACY_ENCODING
+    undefined_bytes: int = 0
     newlines_normalized: bool = False
 
     def describe(self, max_lines: int = 12) -> str:
@@ -117,10 +133,16 @@ class RepairReport:
             more = len(self.invalid_utf8_lines) - max_lines
             if more > 0:
                 shown += f" and {more} more"
+            undefined = (
+                f"; {self.undefined_bytes} byte(s) that {self.encoding} does not define read "
+                "as latin-1"
+                if self.undefined_bytes
+                else ""
+            )
             parts.append(
                 f"not valid UTF-8 on {len(self.invalid_utf8_lines)} line(s) ({shown}): "
-                f"{self.invalid_utf8_bytes} invalid byte(s) read as latin-1 ({self.example}), "
-                "the rows are kept and the rest of each line is unchanged"
+                f"{self.invalid_utf8_bytes} invalid byte(s); each such line read as "
+                f"{self.encoding} ({self.example}){undefined}, the rows are kept"
             )
         if self.newlines_normalized:
             parts.append("mixed CRLF/LF line endings read as LF")
@@ -128,33 +150,55 @@ class RepairReport:
 
 
 _fallback_state = threading.local()
-_FALLBACK_HANDLER = "ccwh_ingest_latin1_fallback"
+_FALLBACK_HANDLER = "ccwh_ingest_find_invalid"
+_LATIN1_HANDLER = "ccwh_ingest_latin1"
 
 
-def _latin1_fallback(err: UnicodeError) -> tuple[str, int]:
-    """Codec error handler: each byte that is not valid UTF-8 becomes its latin-1 character.
-
-    Lossless (the original byte is recoverable with ``.encode('latin-1')``) and local: valid
-    UTF-8 elsewhere in the line, and in the file, stays as it was.
-    """
+def _record_invalid(err: UnicodeError) -> tuple[str, int]:
+    """Codec error handler that notes where the invalid bytes are (the text is rebuilt later)."""
     if not isinstance(err, UnicodeDecodeError):
         raise err
     bad = err.object[err.start : err.end]
     _fallback_state.positions.append((err.start, bytes(bad)))
-    return bad.decode("latin-1"), err.end
+    return "\ufffd", err.end
 
 
-codecs.register_error(_FALLBACK_HANDLER, _latin1_fallback)
+def _latin1(err: UnicodeError) -> tuple[str, int]:
+    """Codec error handler: a byte the code page does not define becomes its latin-1 character."""
+    if not isinstance(err, UnicodeDecodeError):
+        raise err
+    _fallback_state.undefined = getattr(_fallback_state, "undefined", 0) + err.end - err.start
+    return err.object[err.start : err.end].decode("latin-1"), err.end
 
 
-def write_repaired_copy(path: Path, dest: Path, scan: FileScan) -> RepairReport:
+codecs.register_error(_FALLBACK_HANDLER, _record_invalid)
+codecs.register_error(_LATIN1_HANDLER, _latin1)
+
+
+def check_encoding(name: str) -> str:
+    """The codec name of a legacy encoding; ValueError saying what to write when unknown."""
+    try:
+        codecs.lookup(name)
+        return name
+    except LookupError as exc:
+        raise ValueError(
+            f"the legacy encoding {name!r} (CCWH_LEGACY_ENCODING) is not an encoding Python "
+            "knows; use e.g. latin-1, windows-1251, windows-1252"
+        ) from exc
+
+
+def write_repaired_copy(
+    path: Path, dest: Path, scan: FileScan, encoding: str = LEGACY_ENCODING
+) -> RepairReport:
     """Write `path` to `dest` as valid UTF-8 with one kind of line ending; report what changed.
 
-    Line structure is preserved exactly (latin-1 never produces a newline), so line numbers in
-    the copy are the line numbers of the original file.
+    A line that is valid UTF-8 is copied as it is; a line that is not is decoded as a whole
+    with `encoding` (bytes it does not define: latin-1). Line structure is preserved exactly
+    (no single-byte code page turns a byte other than ``\\n`` into a line end), so line numbers
+    in the copy are the line numbers of the original file.
     """
     data = path.read_bytes()
-    report = RepairReport()
+    report = RepairReport(encoding=encoding)
     _fallback_state.positions = []
     try:
         text = data.decode("utf-8", errors=_FALLBACK_HANDLER)
@@ -163,17 +207,49 @@ def write_repaired_copy(path: Path, dest: Path, scan: FileScan) -> RepairReport:
         _fallback_state.positions = []
     if positions:
         report.invalid_utf8_bytes = sum(len(b) for _, b in positions)
-        first = positions[0][1]
-        report.example = f"0x{first.hex().upper()} -> {first.decode('latin-1')!r}"
+        # the byte spans of the lines that hold invalid bytes, in order (one step per invalid
+        # byte sequence, not per line of the file)
+        spans: list[tuple[int, int]] = []
         line, last_pos, lines = 1, 0, []
-        for pos, _ in positions:  # one step per invalid byte sequence, not per row
+        for pos, _ in positions:
             line += data.count(b"\n", last_pos, pos)
             last_pos = pos
-            if not lines or lines[-1] != line:
-                lines.append(line)
+            if lines and lines[-1] == line:
+                continue
+            lines.append(line)
+            end = data.find(b"\n", pos)
+            spans.append((data.rfind(b"\n", 0, pos) + 1, len(data) if end < 0 else end))
         report.invalid_utf8_lines = lines
+        _fallback_state.undefined = 0
+        pieces, done = [], 0
+        for start, end in spans:
+            pieces.append(data[done:start].decode("utf-8"))
+            pieces.append(data[start:end].decode(encoding, errors=_LATIN1_HANDLER))
+            done = end
+        pieces.append(data[done:].decode("utf-8"))
+        text = "".join(pieces)
+        report.undefined_bytes = _fallback_state.undefined
+        first = positions[0][1]
+        shown = first.decode(encoding, errors=_LATIN1_HANDLER)
+        report.example = f"0x{first.hex().upper()} -> {shown!r}"
     if scan.mixed_newlines:
         text = text.replace("\r\n", "\n")
         report.newlines_normalized = True
     dest.write_text(text, encoding="utf-8", newline="")
     return report
+
+
+UTF16_BOMS = {codecs.BOM_UTF16_LE: "utf-16-le", codecs.BOM_UTF16_BE: "utf-16-be"}
+
+
+def utf16_encoding(path: Path) -> str | None:
+    """'utf-16-le' / 'utf-16-be' when the file starts with that byte-order mark, else None."""
+    with path.open("rb") as handle:
+        head = handle.read(2)
+    return UTF16_BOMS.get(head)
+
+
+def transcode_utf16(path: Path, dest: Path, encoding: str) -> None:
+    """Copy a UTF-16 file (byte-order mark first) as UTF-8 without the mark."""
+    text = path.read_bytes()[2:].decode(encoding, errors=_LATIN1_HANDLER)
+    dest.write_text(text, encoding="utf-8", newline="")

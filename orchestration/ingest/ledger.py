@@ -1,10 +1,13 @@
 """The file ledger and the quarantine: what happened to every landing file and every bad line.
 
 The ledger is append-only history, one row per load that changed the warehouse ('loaded',
-'replaced') or could not ('failed'). A file seen again with the sha256 of its last successful
-load is reported as 'unchanged' to the caller and writes nothing, so that loading the same
-landing folder twice leaves the warehouse byte-for-byte as it was. The current version of a file
-is its latest 'loaded' or 'replaced' row.
+'replaced'), could not read the file ('failed'), or read it and stopped it because it broke its
+contract ('rejected': every row of it is in the quarantine, the earlier version, if any, stays).
+A file seen again with the sha256 of its last successful load is reported as 'unchanged' to the
+caller and writes nothing, so that loading the same landing folder twice leaves the warehouse
+byte-for-byte as it was; a file seen again with the sha256 it was rejected with stays rejected
+(reported, not written again) until it changes or an operator accepts it. The current version
+of a file is its latest 'loaded' or 'replaced' row.
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ class FileResult:
     rows_in: int
     rows_loaded: int
     rows_quarantined: int
-    status: str  # 'loaded' | 'unchanged' | 'replaced' | 'failed'
+    status: str  # 'loaded' | 'unchanged' | 'replaced' | 'failed' | 'rejected'
     message: str
     # sha256 of the configuration the file was read with (a mapped source's mapping file):
     # a changed mapping re-loads an unchanged file. None for sources without one.
@@ -62,6 +65,34 @@ def last_successful_load(con: duckdb.DuckDBPyConnection, file_name: str) -> Last
         [file_name],
     ).fetchone()
     return None if row is None else LastLoad(*row)
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """The latest ledger row of a file that read it: loaded, replaced or rejected."""
+
+    status: str
+    file_sha256: str
+    config_sha256: str | None
+    rows_in: int
+    rows_loaded: int
+    rows_quarantined: int
+    message: str
+    loaded_at: datetime
+
+
+def latest_attempt(con: duckdb.DuckDBPyConnection, file_name: str) -> Attempt | None:
+    row = con.execute(
+        f"""
+        SELECT status, file_sha256, config_sha256, rows_in, rows_loaded, rows_quarantined,
+               message, loaded_at
+        FROM {LEDGER}
+        WHERE file_name = ? AND status IN ('loaded', 'replaced', 'rejected')
+        ORDER BY loaded_at DESC LIMIT 1
+        """,
+        [file_name],
+    ).fetchone()
+    return None if row is None else Attempt(*row)
 
 
 def record(

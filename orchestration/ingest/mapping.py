@@ -85,6 +85,8 @@ TOP_LEVEL_KEYS = {"name", "description", "reader", "columns", "derived", "exclud
 READER_KEYS = {"format", "delimiter", "quote", "header", "encoding", "sheet"}
 
 _IDENTIFIER = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
+# a date and time with a UTC offset, as text or as DuckDB writes a TIMESTAMPTZ
+_OFFSET_TIMESTAMP = r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?\s*(Z|z|[+-]\d{2}(:?\d{2})?)"
 # names the engine uses in the same SELECT; source and derived names must not shadow them
 _RESERVED = {"line_number", "raw_line", "problem", "error_type", "error_message", "unread",
              "n_fields", "record", "record_type", "row_number", "row_problem"}  # fmt: skip
@@ -375,6 +377,27 @@ def mapped_sql(mapping: Mapping) -> tuple[dict[str, str], tuple[str, ...], dict[
                 outcome, default = applies[key]
                 value = f"CASE WHEN _c_outcome = '{outcome}' THEN coalesce({value}, {default}) END"
             derived[f"_c_{key}"] = value
+        elif sql_type == "TIMESTAMP":
+            # A value with a UTC offset ('...Z', '+02:00', or a TIMESTAMPTZ) is an instant:
+            # DuckDB's cast to TIMESTAMP would drop the offset and keep the clock time.
+            text = f"CAST({m} AS VARCHAR)"
+            derived[f"_o_{key}"] = f"regexp_full_match({text}, {lit(_OFFSET_TIMESTAMP)})"
+            if mapping.timestamps == "utc":
+                offset_value = f"timezone('UTC', try_cast({text} AS TIMESTAMPTZ))"
+            else:
+                offset_value = "NULL::TIMESTAMP"
+                problems.append(
+                    f"CASE WHEN _o_{key} THEN 'contact.{key} has a UTC offset (' || {_shown(m)} "
+                    "|| ') but the mapping''s timestamps are local (the site''s time zone): "
+                    "write timestamps: utc, or give local times' END"
+                )
+            derived[f"_c_{key}"] = (
+                f"CASE WHEN _o_{key} THEN {offset_value} ELSE try_cast({m} AS TIMESTAMP) END"
+            )
+            problems.append(
+                f"CASE WHEN {m} IS NOT NULL AND NOT _o_{key} AND _c_{key} IS NULL THEN "
+                f"'contact.{key} is not a TIMESTAMP: ' || {_shown(m)} END"
+            )
         else:
             derived[f"_c_{key}"] = f"try_cast({m} AS {sql_type})"
             problems.append(
@@ -396,12 +419,14 @@ def mapped_sql(mapping: Mapping) -> tuple[dict[str, str], tuple[str, ...], dict[
         )
     offered = ", ".join(lit(v) for v in OFFERED_OUTCOMES)
     problems.append(
-        f"CASE WHEN _c_outcome IN ({offered}) AND _c_queued_at IS NULL THEN "
+        # "empty" only when the expression gave nothing: a value that did not parse has
+        # its own reason above
+        f"CASE WHEN _c_outcome IN ({offered}) AND _m_queued_at IS NULL THEN "
         "'contact.queued_at is empty, but outcome ''' || _c_outcome || ''' means the contact "
         "entered a queue' END"
     )
     problems.append(
-        "CASE WHEN _c_arrived_at IS NULL AND _c_queued_at IS NULL THEN "
+        "CASE WHEN _m_arrived_at IS NULL AND _m_queued_at IS NULL THEN "
         "'contact.arrived_at is empty (and so is queued_at)' END"
     )
     for i, early in enumerate(TIMESTAMP_ORDER):
@@ -497,6 +522,7 @@ def csv_layout(mapping: Mapping, header_line: str | None) -> tuple[Layout, str]:
         values=values,
         too_many_fields=f"{expected}, found more than {fields_read}",
         derived=derived,
+        min_fields=n_fields,
     )
     note = f"mapped by {mapping.label}"
     if ignored:

@@ -1,10 +1,16 @@
 """Load landing files into the raw layer, one file per transaction.
 
 For each file: fingerprint it; if its sha256 is the one last loaded under its name, report it
-'unchanged' and touch nothing; otherwise stage it (see `reader`) and, in one transaction,
-delete the rows the file's earlier version left in its raw table and in the quarantine, insert
-the new rows and quarantined lines, and append the ledger row. Any problem with one file makes
-that file 'failed' (its earlier rows stay) and the next file is loaded all the same.
+'unchanged' and touch nothing (and if it is the one last *rejected*, report it 'rejected' again
+and touch nothing); otherwise stage it (see `reader`), check the rows it would load against its
+source's contract (`expectations.check_file_contract`: the Great Expectations suite and the
+volume against the ledger's history) and, in one transaction, delete the rows the file's
+earlier version left in its raw table and in the quarantine, insert the new rows and
+quarantined lines, and append the ledger row. A file that breaks its contract is 'rejected':
+none of its rows reach the raw table, all of them are in the quarantine (the failed
+expectations are the reason of the rows that had none), and its earlier version, if any, stays
+loaded. Any problem with one file makes that file 'failed' (its earlier rows stay) and the next
+file is loaded all the same.
 """
 
 from __future__ import annotations
@@ -12,12 +18,13 @@ from __future__ import annotations
 import gzip
 import shutil
 import tempfile
+from collections.abc import Collection
 from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 
-from ..config import PROJECT_DIR
+from ..config import PROJECT_DIR, settings
 from . import ledger
 from .amazon_connect import ctr_layout
 from .asterisk import (
@@ -27,7 +34,16 @@ from .asterisk import (
     cdr_layout,
     queue_log_layout,
 )
-from .files import discover, relative_name, scan_file, write_repaired_copy
+from .expectations import ValidationResult, VolumeRule, check_file_contract
+from .files import (
+    check_encoding,
+    discover,
+    relative_name,
+    scan_file,
+    transcode_utf16,
+    utf16_encoding,
+    write_repaired_copy,
+)
 from .ledger import FileResult
 from .mapping import (
     Mapping,
@@ -52,7 +68,7 @@ from .reader import (
 )
 from .records import drop_record_tables, stage_records
 from .roster import roster_layout
-from .schema import RAW_TABLES, create_all
+from .schema import RAW_TABLES, RawTable, create_all
 
 SOURCES = (
     "asterisk_queue_log",
@@ -163,15 +179,33 @@ def _not_ctr_file(path: Path) -> str | None:
 
 
 def load_file(
-    con: duckdb.DuckDBPyConnection, landing_dir: Path, path: Path, source: str
+    con: duckdb.DuckDBPyConnection,
+    landing_dir: Path,
+    path: Path,
+    source: str,
+    *,
+    accept: bool = False,
+    contract: bool = True,
+    legacy_encoding: str | None = None,
+    volume: VolumeRule | None = None,
 ) -> FileResult:
-    """Load one file of `source` unless it is unchanged; never raises for a bad file."""
+    """Load one file of `source` unless it is unchanged; never raises for a bad file.
+
+    `accept`: load the file even if it breaks its contract (an operator's decision, e.g. a
+    holiday's low volume); the ledger message keeps the failed expectations. `contract=False`
+    skips the contract altogether. `legacy_encoding`: how lines that are not valid UTF-8 are
+    read (default: the CCWH_LEGACY_ENCODING setting, latin-1).
+    """
     name = relative_name(landing_dir, path)
     table = RAW_TABLES[source]
     try:
         scan = scan_file(path)
     except OSError as exc:
         return _failed(con, name, source, None, None, f"cannot be read: {exc.strerror or exc}")
+    try:
+        encoding = check_encoding(legacy_encoding or settings().legacy_encoding)
+    except ValueError as exc:
+        return _failed(con, name, source, scan.size_bytes, scan.sha256, str(exc))
 
     mapping: Mapping | None = None
     if source == "mapped_contacts":
@@ -186,6 +220,21 @@ def load_file(
         return _failed(con, name, source, scan.size_bytes, scan.sha256, why)
     config_sha = mapping.sha256 if mapping else None
 
+    attempt = ledger.latest_attempt(con, name)
+    if (
+        attempt
+        and attempt.status == "rejected"
+        and attempt.file_sha256 == scan.sha256
+        and attempt.config_sha256 == config_sha
+        and not accept
+    ):
+        return FileResult(
+            name, source, scan.size_bytes, scan.sha256, attempt.rows_in, attempt.rows_loaded,
+            attempt.rows_quarantined, "rejected",
+            f"{name}: still rejected (same sha256 as rejected at "
+            f"{attempt.loaded_at:%Y-%m-%d %H:%M:%S} UTC; nothing to do): {attempt.message}",
+            config_sha,
+        )  # fmt: skip
     earlier = ledger.last_successful_load(con, name)
     if earlier and earlier.file_sha256 == scan.sha256 and earlier.config_sha256 == config_sha:
         return FileResult(
@@ -208,11 +257,17 @@ def load_file(
                 read_path = Path(tmp) / "decompressed.json"
                 _gunzip(path, read_path)
                 notes.append("gzip-compressed, read decompressed")
+            if (utf16 := utf16_encoding(read_path)) is not None:
+                transcoded = Path(tmp) / "utf16.txt"
+                transcode_utf16(read_path, transcoded, utf16)
+                notes.append(f"{utf16.upper()} (byte-order mark), read as UTF-8")
+                read_path = transcoded
             if read_path != path:
                 read_scan = scan_file(read_path)
             if read_scan.needs_repair:
                 repaired = Path(tmp) / "repaired.txt"
-                notes.append(write_repaired_copy(read_path, repaired, read_scan).describe())
+                report = write_repaired_copy(read_path, repaired, read_scan, encoding)
+                notes.append(report.describe())
                 read_path = repaired
             if source == "amazon_connect_ctr" or (mapping and mapping.format == "json"):
                 if mapping is not None:
@@ -220,8 +275,9 @@ def load_file(
                 else:
                     record_layout, kind = ctr_layout(), "Amazon Connect contact trace records"
                 rstats = stage_records(con, read_path, record_layout, Path(tmp))
+                head = f"{kind}, {rstats.shape}"
                 summary = (
-                    f"{name}: {kind}, {rstats.shape}: {rstats.rows_ok} record(s) loaded, "
+                    f"{name}: {head}: {rstats.rows_ok} record(s) loaded, "
                     f"{rstats.rows_bad} quarantined"
                 )
                 rows_in, rows_ok, rows_bad = rstats.rows_in, rstats.rows_ok, rstats.rows_bad
@@ -229,13 +285,57 @@ def load_file(
             else:
                 n_lines = read_lines(con, read_path)
                 layout, kind = _layout_for(con, source, mapping)
-                stats = stage(con, read_path, layout, Path(tmp))
+                stats = stage(con, read_path, layout, Path(tmp), not read_scan.ends_with_newline)
                 notes.extend(stats.notes)
+                head = f"{kind}, {n_lines} line(s)"
                 summary = (
-                    f"{name}: {kind}, {n_lines} line(s): {stats.rows_ok} row(s) loaded, "
-                    f"{stats.rows_bad} quarantined"
+                    f"{name}: {head}: {stats.rows_ok} row(s) loaded, {stats.rows_bad} quarantined"
                 )
                 rows_in, rows_ok, rows_bad = stats.rows_in, stats.rows_ok, stats.rows_bad
+        if twin := _same_content_as(con, name, scan.sha256):
+            notes.append(
+                f"same content (sha256) as {twin}: its rows are duplicates of that file's, and "
+                "staging keeps one copy of each (DECISIONS.md D14)"
+            )
+        rejected: str | None = None
+        if contract:
+            try:
+                frame = _staged_frame(con, table, name, scan.sha256, loaded_at, row_label)
+                data_rows = con.execute(
+                    f"SELECT count(*) FILTER (WHERE problem IS DISTINCT FROM 'blank line') "
+                    f"FROM {STAGED}"
+                ).fetchone()[0]
+                outcome = check_file_contract(con, source, name, frame, volume, int(data_rows))
+            except Exception as exc:  # GE or pandas: this file fails, the others go on
+                raise UnreadableFile(
+                    f"its contract could not be checked: {type(exc).__name__}: {exc}"
+                ) from exc
+            if outcome.success or accept:
+                notes.append(_contract_note(outcome))
+            else:
+                rejected = outcome.describe_failures()
+        if rejected is not None:
+            keep = (
+                f"; the version loaded at {earlier.loaded_at:%Y-%m-%d %H:%M:%S} stays loaded"
+                if earlier
+                else ""
+            )
+            message = "; ".join(
+                [
+                    f"{name}: REJECTED by its contract: {rejected}{keep}. None of its "
+                    f"{rows_in} row(s) is loaded, all are in the quarantine ({rows_bad} with "
+                    f"their own reason, {rows_ok} with the contract's). Fix the export and "
+                    f"deliver it again, or load it as it is with: ccwh ingest --accept {name}",
+                    head,
+                    *(n for n in notes if n),
+                ]
+            )
+            result = FileResult(
+                name, source, scan.size_bytes, scan.sha256, rows_in, 0, rows_in, "rejected",
+                message, config_sha,
+            )  # fmt: skip
+            _commit_rejected(con, result, table.name, loaded_at, row_label, rejected)
+            return result
         status = "replaced" if earlier else "loaded"
         if earlier:
             summary += f"; replaced the version loaded at {earlier.loaded_at:%Y-%m-%d %H:%M:%S}"
@@ -264,6 +364,55 @@ def load_file(
     finally:
         drop_work_tables(con)
         drop_record_tables(con)
+
+
+def _same_content_as(con: duckdb.DuckDBPyConnection, name: str, sha: str) -> str | None:
+    """Another file whose current version has the same bytes (a copy under another name)."""
+    row = con.execute(
+        f"""
+        WITH current_versions AS (
+            SELECT file_name, file_sha256,
+                   row_number() OVER (PARTITION BY file_name ORDER BY loaded_at DESC) AS n
+            FROM {ledger.LEDGER} WHERE status IN ('loaded', 'replaced')
+        )
+        SELECT file_name FROM current_versions
+        WHERE n = 1 AND file_sha256 = ? AND file_name <> ? ORDER BY file_name LIMIT 1
+        """,
+        [sha, name],
+    ).fetchone()
+    return None if row is None else row[0]
+
+
+def _staged_frame(
+    con: duckdb.DuckDBPyConnection,
+    table: RawTable,
+    name: str,
+    sha: str,
+    loaded_at: datetime,
+    row_label: str,
+):
+    """The rows the staged file would load, typed as in its raw table, as a DataFrame."""
+    row = "row_number" if row_label == "record" else "line_number"
+    cols = ", ".join(f"CAST({n} AS {t.split(' DEFAULT ')[0]}) AS {n}" for n, t in table.columns)
+    return con.execute(
+        f"SELECT {cols}, ?::VARCHAR AS _file_name, ?::VARCHAR AS _file_sha256, "
+        f"{row}::BIGINT AS _row_number, ?::TIMESTAMP AS _loaded_at "
+        f"FROM {STAGED} WHERE problem IS NULL ORDER BY {row}",
+        [name, sha, loaded_at],
+    ).df()
+
+
+def _contract_note(outcome: ValidationResult) -> str:
+    """What the contract said about a file that loads (it passed, or the operator accepted)."""
+    checked = outcome.statistics.get("evaluated_expectations", len(outcome.results))
+    if outcome.success:
+        text = f"contract passed ({checked} expectations)"
+    else:
+        text = (
+            "contract FAILED, loaded because the operator accepted it (ccwh ingest --accept): "
+            + outcome.describe_failures()
+        )
+    return "; ".join([text, *outcome.notes])
 
 
 def _is_gzip(path: Path) -> bool:
@@ -345,18 +494,88 @@ def _commit(
         raise
 
 
-def load_source(con: duckdb.DuckDBPyConnection, landing_dir: Path, source: str) -> list[FileResult]:
-    """Load every new or changed file of one source; one result per file found."""
+def _commit_rejected(
+    con: duckdb.DuckDBPyConnection,
+    result: FileResult,
+    entity: str,
+    loaded_at: datetime,
+    row_label: str,
+    failures: str,
+) -> None:
+    """A rejected file: every staged row into the quarantine, nothing into the raw table.
+
+    The rows of the file's earlier version (raw and quarantined) stay: it is still the current
+    version. Quarantined rows of an earlier attempt with the same sha256 are replaced.
+    """
+    row = "row_number" if row_label == "record" else "line_number"
+    where = (
+        "'line ' || line_number || ', record ' || row_number || ': '"
+        if row_label == "record"
+        else "'line ' || line_number || ': '"
+    )
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute(
+            f"DELETE FROM {ledger.QUARANTINE} WHERE file_name = ? AND file_sha256 = ?",
+            [result.file_name, result.file_sha256],
+        )
+        con.execute(
+            f"""
+            INSERT INTO {ledger.QUARANTINE}
+            SELECT ?, ?, line_number, raw_line,
+                   {where} || coalesce(problem, 'file rejected by its contract: ' || ?), ?
+            FROM {STAGED} ORDER BY {row}
+            """,
+            [result.file_name, result.file_sha256, failures, loaded_at],
+        )
+        ledger.record(con, result, entity, loaded_at)
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+
+
+def load_source(
+    con: duckdb.DuckDBPyConnection,
+    landing_dir: Path,
+    source: str,
+    *,
+    accept: Collection[str] | bool = (),
+    contract: bool = True,
+    files: Collection[Path] | None = None,
+    legacy_encoding: str | None = None,
+) -> list[FileResult]:
+    """Load every new or changed file of one source; one result per file found.
+
+    `accept`: file names (relative to the landing folder) to load even if they break their
+    contract, or True for all. `files`: only these files of the source (e.g. one day's).
+    """
     if source not in RAW_TABLES:
         raise ValueError(f"unknown source {source!r}; expected one of {', '.join(SOURCES)}")
     landing_dir = Path(landing_dir)
-    return [load_file(con, landing_dir, path, source) for path in discover(landing_dir, source)]
+    paths = discover(landing_dir, source)
+    if files is not None:
+        wanted = {Path(f).resolve() for f in files}
+        paths = [p for p in paths if p.resolve() in wanted]
+    return [
+        load_file(
+            con, landing_dir, path, source,
+            accept=accept is True or (accept is not False
+                                      and relative_name(landing_dir, path) in accept),
+            contract=contract, legacy_encoding=legacy_encoding,
+        )
+        for path in paths
+    ]  # fmt: skip
 
 
-def ingest_landing(warehouse_path: Path, landing_dir: Path) -> list[FileResult]:
+def ingest_landing(
+    warehouse_path: Path, landing_dir: Path, *, accept: Collection[str] | bool = ()
+) -> list[FileResult]:
     """Load all sources of a landing folder into the warehouse."""
     con = connect(warehouse_path)
     try:
-        return [r for source in SOURCES for r in load_source(con, landing_dir, source)]
+        return [
+            r for source in SOURCES for r in load_source(con, landing_dir, source, accept=accept)
+        ]
     finally:
         con.close()

@@ -30,6 +30,15 @@ quarantine with a reason naming the field and the value.
 Blank lines (empty or whitespace only) are physical lines of the file, so they are counted in
 ``rows_in`` and quarantined with the reason "blank line"; nothing the file contains disappears
 without a trace. A header line is not a row. A final newline does not start a line.
+
+Lines that no record can be read from are quarantined before the fields are read (and blanked
+in the copy the reader reads, like unbalanced quotes): a line with NUL bytes (a crash or a disk
+error leaves blocks of them; UTF-16 text read as bytes has one every other byte), and a line
+longer than `MAX_LINE_CHARS` (DuckDB's reader would otherwise fail the whole file on it). A
+line whose fields are separated by another character than the layout's (';' or tabs in a '|'
+file) gets that as its reason. The last line of a file that does not end with a line end was
+cut while being written: in a file the PBX writes itself (`Layout.complete_lines`) it is
+quarantined even if it parses (a cut number still parses), elsewhere its reason says so.
 """
 
 from __future__ import annotations
@@ -49,6 +58,11 @@ REJECT_SCANS = "_ing_reject_scans"
 # Never present in text files: one column per line, and empty fields stay ''.
 _LINE_DELIM = "\x01\x02\x03\x04"
 _NO_NULL = "\x01\x02\x03"
+# The longest line a delimited record may be (characters). Longer lines are quarantined, not
+# read: a PBX or CRM line is a few hundred characters; a megabyte is binary data or line ends
+# lost (a whole file on one line). Lines of any length up to `MAX_READ_LINE_BYTES` are read.
+MAX_LINE_CHARS = 1 << 20
+MAX_READ_LINE_BYTES = 256 << 20
 
 
 class UnreadableFile(Exception):
@@ -87,6 +101,10 @@ class Layout:
     # line after the header rewritten by ``regexp_replace(line, pattern, replacement, 'g')``.
     # A repair must keep the line's quote parity and never add or remove a line.
     line_repairs: tuple[tuple[str, str, str], ...] = ()
+    # the fewest fields a valid line has (a line with fewer separators may use another one)
+    min_fields: int = 1
+    # written by the PBX itself, which ends every line: a last line without a line end was cut
+    complete_lines: bool = False
 
 
 @dataclass(frozen=True)
@@ -102,6 +120,17 @@ def lit(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
+def _line_size_options(path: Path) -> str:
+    """read_csv options that let a line be as long as the file (up to `MAX_READ_LINE_BYTES`):
+    DuckDB's default maximum (2 MB) would fail the whole file on one over-long line."""
+    try:
+        size = path.stat().st_size
+    except OSError:
+        size = 0
+    most = min(max(size + 1, 2 << 20), MAX_READ_LINE_BYTES)
+    return f"max_line_size = {most}, buffer_size = {max(most + 1024, 32 << 20)}"
+
+
 def read_lines(con: duckdb.DuckDBPyConnection, path: Path) -> int:
     """Scan 1: one row per physical line, in file order (line number = rowid + 1)."""
     try:
@@ -111,7 +140,7 @@ def read_lines(con: duckdb.DuckDBPyConnection, path: Path) -> int:
             SELECT line AS raw_line
             FROM read_csv({lit(str(path))}, columns = {{'line': 'VARCHAR'}},
                           delim = {lit(_LINE_DELIM)}, quote = '', escape = '',
-                          header = false, auto_detect = false)
+                          header = false, auto_detect = false, {_line_size_options(path)})
             """
         )
     except duckdb.Error as exc:
@@ -127,8 +156,8 @@ def line_text(con: duckdb.DuckDBPyConnection, line_number: int) -> str | None:
 
 def first_nonblank_line(con: duckdb.DuckDBPyConnection) -> tuple[int, str] | None:
     row = con.execute(
-        f"SELECT rowid + 1, raw_line FROM {LINES} WHERE trim(coalesce(raw_line, '')) <> '' "
-        "ORDER BY rowid LIMIT 1"
+        f"SELECT rowid + 1, raw_line FROM {LINES} "
+        "WHERE NOT regexp_full_match(coalesce(raw_line, ''), '\\s*') ORDER BY rowid LIMIT 1"
     ).fetchone()
     return None if row is None else (int(row[0]), row[1])
 
@@ -142,6 +171,52 @@ def _odd_quotes(dialect: Dialect, column: str) -> str:
         return "false"
     q = lit(dialect.quote)
     return f"(length({column}) - length(replace({column}, {q}, ''))) % 2 = 1"
+
+
+def _unreadable(dialect: Dialect, column: str) -> str:
+    """SQL: the line cannot be given to the field reader (it is quarantined before)."""
+    nul = f"contains({column}, chr(0))"
+    long = f"length({column}) > {MAX_LINE_CHARS}"
+    return f"({_odd_quotes(dialect, column)} OR {nul} OR {long})"
+
+
+_SEPARATOR_NAMES = {";": "';'", "\t": "tabs", ",": "','", "|": "'|'"}
+
+
+def _separator_problem(layout: Layout, column: str) -> str:
+    """SQL: why a line seems to use another field separator than the layout's, else NULL.
+
+    Only for a line with fewer of the layout's separators than its fewest fields need (such a
+    line fails anyway): the reason names the separator it has enough of instead.
+    """
+    need = layout.min_fields - 1
+    delim = layout.dialect.delim
+    if need < 1:
+        return "NULL"
+
+    def count(ch: str) -> str:
+        return f"(length({column}) - length(replace({column}, {lit(ch)}, '')))"
+
+    expected = _SEPARATOR_NAMES.get(delim, lit(delim))
+    cases = " ".join(
+        f"WHEN {count(ch)} >= {need} THEN {lit(f'the fields are separated by {name}, not ')} "
+        f"|| {lit(expected)} || ' (' || ({count(ch)} + 1) || ' fields): a line of another "
+        "export, or edited by hand'"
+        for ch, name in _SEPARATOR_NAMES.items()
+        if ch != delim
+    )
+    return f"CASE WHEN {count(delim)} < {need} THEN CASE {cases} END END"
+
+
+def _nul_reason(column: str) -> str:
+    nuls = f"(length({column}) - length(replace({column}, chr(0), '')))"
+    return (
+        f"'contains ' || {nuls} || ' NUL byte(s) (0x00): the file is damaged here (a crash or "
+        "a disk error leaves blocks of NUL bytes)' || CASE WHEN 2 * "
+        f"{nuls} >= length({column}) - 1 AND {nuls} < length({column}) THEN "
+        "'; one every other byte: UTF-16 text without a "
+        "byte-order mark? export it as UTF-8' ELSE '' END"
+    )
 
 
 def _field_count_sql(n: int) -> str:
@@ -189,9 +264,10 @@ def _repaired(layout: Layout, column: str) -> str:
 
 
 def _write_blanked_copy(con: duckdb.DuckDBPyConnection, layout: Layout, dest: Path) -> None:
-    """Copy of the file with unbalanced-quote lines blanked, so the reader stays on its line,
-    and the layout's line repairs applied to the lines after the header."""
-    odd = _odd_quotes(layout.dialect, "raw_line")
+    """Copy of the file with unreadable lines (unbalanced quotes, NUL bytes, over-long) blanked,
+    so the reader stays on its line, and the layout's line repairs applied to the lines after
+    the header."""
+    odd = _unreadable(layout.dialect, "raw_line")
     con.execute(
         f"""
         COPY (
@@ -216,17 +292,38 @@ def _reject_reason(layout: Layout) -> str:
     END"""
 
 
-def stage(con: duckdb.DuckDBPyConnection, path: Path, layout: Layout, work_dir: Path) -> StageStats:
+TRUNCATED = (
+    "truncated: the last line has no line end (the file was copied while the PBX was still "
+    "writing it); the complete line loads when the file is delivered again"
+)
+LAST_LINE_OPEN = " (the last line has no line end: the file may have been cut while written)"
+
+
+def stage(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    layout: Layout,
+    work_dir: Path,
+    last_line_open: bool = False,
+) -> StageStats:
     """Build the temp table `_ing_staged` (line_number, raw_line, problem, raw columns...).
 
     Requires `read_lines` to have run on the same file. ``problem`` is NULL for a row to load,
     otherwise the reason it goes to quarantine (without the "line N: " prefix).
+    `last_line_open`: the file does not end with a line end (`files.FileScan`).
     """
     notes: list[str] = []
     h = layout.header_lines
-    odd = _odd_quotes(layout.dialect, "raw_line")
-    n_odd = int(
-        con.execute(f"SELECT count(*) FROM {LINES} WHERE rowid >= {h} AND {odd}").fetchone()[0]
+    odd = _unreadable(layout.dialect, "raw_line")
+    quotes = _odd_quotes(layout.dialect, "raw_line")
+    n_odd, n_quotes, n_nul, n_long = (
+        int(v)
+        for v in con.execute(
+            f"SELECT count(*), count(*) FILTER (WHERE {quotes}), "
+            "count(*) FILTER (WHERE contains(raw_line, chr(0))), "
+            f"count(*) FILTER (WHERE length(raw_line) > {MAX_LINE_CHARS}) "
+            f"FROM {LINES} WHERE rowid >= {h} AND {odd}"
+        ).fetchone()
     )
     source = path
     n_repaired = 0
@@ -240,8 +337,12 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, layout: Layout, work_dir: 
     if n_odd or n_repaired:
         source = work_dir / "blanked.txt"
         _write_blanked_copy(con, layout, source)
-    if n_odd:
-        notes.append(f"{n_odd} line(s) with unbalanced double quotes quarantined")
+    if n_quotes:
+        notes.append(f"{n_quotes} line(s) with unbalanced double quotes quarantined")
+    if n_nul:
+        notes.append(f"{n_nul} line(s) with NUL bytes quarantined (the file is damaged)")
+    if n_long:
+        notes.append(f"{n_long} line(s) longer than {MAX_LINE_CHARS:,} characters quarantined")
     if n_repaired:
         what = "; ".join(description for _, _, description in layout.line_repairs)
         notes.append(f"{n_repaired} line(s) repaired before reading ({what})")
@@ -290,6 +391,14 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, layout: Layout, work_dir: 
 
     quote = lit(layout.dialect.quote)
     problems = ", ".join(layout.field_problems) or "NULL"
+    n_lines_total = int(con.execute(f"SELECT count(*) FROM {LINES}").fetchone()[0])
+    separator = _separator_problem(layout, "raw_line")
+    too_long = lit(
+        f" characters long, over the {MAX_LINE_CHARS:,} a line of {layout.description} can "
+        "have: binary data, or line ends lost"
+    )
+    if last_line_open and n_lines_total > h:
+        notes.append("the last line has no line end (a file cut while being written?)")
     derived = "".join(
         f",\n                {expr} AS {name}" for name, expr in layout.derived.items()
     )
@@ -319,8 +428,12 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, layout: Layout, work_dir: 
             SELECT *,
                 CASE
                     WHEN regexp_full_match(raw_line, '\\s*') THEN 'blank line'
-                    WHEN {odd} THEN
+                    WHEN contains(raw_line, chr(0)) THEN {_nul_reason("raw_line")}
+                    WHEN length(raw_line) > {MAX_LINE_CHARS} THEN
+                        'line is ' || format('{{:,}}', length(raw_line)) || {too_long}
+                    WHEN {quotes} THEN
                         'unbalanced double quotes: a quoted field is not closed on this line'
+                    WHEN {separator} IS NOT NULL THEN {separator}
                     WHEN error_type IS NOT NULL THEN {_reject_reason(layout)}
                     WHEN unread THEN 'the CSV reader returned no record for it'
                     WHEN NOT (starts_with(raw_line, f1)
@@ -331,7 +444,10 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, layout: Layout, work_dir: 
                 END AS problem
             FROM derived
         )
-        SELECT line_number, raw_line, problem,
+        SELECT line_number,
+            CASE WHEN contains(raw_line, chr(0)) THEN replace(raw_line, chr(0), '\u2400')
+                 ELSE raw_line END AS raw_line,
+            {_truncation(layout, last_line_open, n_lines_total)} AS problem,
             {values}
         FROM checked
         """
@@ -342,10 +458,38 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, layout: Layout, work_dir: 
     ).fetchone()
     if misaligned:
         raise UnreadableFile(_misread(layout, f"{misaligned} misaligned"))
+    if rows_bad and rows_bad == rows_in:
+        notes.append(_commonest_problem(con, rows_bad))
     return StageStats(int(rows_in), int(rows_in) - int(rows_bad), int(rows_bad), tuple(notes))
 
 
+def _commonest_problem(con: duckdb.DuckDBPyConnection, rows_bad: int) -> str:
+    """A note for a file none of whose rows loads: its most frequent reason (a layout or a
+    schema that drifted shows as one reason on every line)."""
+    reason, n = con.execute(
+        f"SELECT problem, count(*) AS n FROM {STAGED} WHERE problem <> 'blank line' "
+        "GROUP BY problem ORDER BY n DESC, problem LIMIT 1"
+    ).fetchone() or ("blank line", rows_bad)
+    return f"no row loads; {n} of {rows_bad} line(s): {reason}"
+
+
 MISALIGNED = "internal: record and line do not match"
+
+
+def _truncation(layout: Layout, last_line_open: bool, n_lines: int) -> str:
+    """SQL: the row's problem, with what a last line without a line end means added."""
+    if not last_line_open:
+        return "problem"
+    last = f"line_number = {n_lines} AND problem IS DISTINCT FROM 'blank line'"
+    if layout.complete_lines:
+        return (
+            f"CASE WHEN {last} THEN {lit(TRUNCATED)} || coalesce('; ' || problem, '') "
+            "ELSE problem END"
+        )
+    return (
+        f"CASE WHEN {last} AND problem IS NOT NULL THEN problem || {lit(LAST_LINE_OPEN)} "
+        "ELSE problem END"
+    )
 
 
 def _misread(layout: Layout, detail: str) -> str:
@@ -395,6 +539,12 @@ def int_problem(field: str, name: str, value: str, sql_type: str = "INTEGER") ->
         f"THEN 'field ''{name}'' is out of range for {sql_type}: ' "
         f"ELSE 'field ''{name}'' is not an integer: ' END || {shown(field)} END"
     )
+
+
+def empty_problem(field: str, name: str, why: str = "") -> str:
+    """A required field that is empty: the row is quarantined (dbt could not use it)."""
+    reason = f"field '{name}' is empty" + (f": {why}" if why else "")
+    return f"CASE WHEN {field} = '' THEN {lit(reason)} END"
 
 
 def epoch_problem(field: str, name: str, value: str) -> str:

@@ -1,13 +1,13 @@
 """The agent roster (``roster/agents.csv``): a full snapshot, one row per agent.
 
 The roster is exported by people, not by a PBX, so its header is required and columns are found
-by name (any order, extra columns ignored); a changed file replaces the earlier snapshot through
-the ledger like any other file.
+by name (any order; other columns are kept in ``extra_fields`` as JSON); a changed file replaces
+the earlier snapshot through the ledger like any other file.
 """
 
 from __future__ import annotations
 
-from .asterisk import parse_header
+from .asterisk import extra_fields_json, header_names, parse_header
 from .reader import Dialect, Layout, UnreadableFile, date_problem, date_value, lit, nonempty
 
 ROSTER_COLUMNS = ("agent_id", "agent_name", "team", "site_id", "role", "hire_date", "leave_date")
@@ -27,7 +27,9 @@ def roster_layout(first_line: str | None) -> tuple[Layout, str]:
     values.update(hire_date="hire_date", leave_date="leave_date")
     h = len(header)
     expected = f"expected {h} fields as in the header"
-    ignored = [c for c in header if c not in ROSTER_COLUMNS]
+    original = header_names(first_line or "")
+    extra = [(i, original[i - 1]) for i, c in enumerate(header, start=1) if c not in ROSTER_COLUMNS]
+    values["extra_fields"] = extra_fields_json(extra)
     layout = Layout(
         description="the agent roster CSV",
         dialect=Dialect(delim=",", quote='"'),
@@ -46,6 +48,9 @@ def roster_layout(first_line: str | None) -> tuple[Layout, str]:
             "hire_date": date_value(f["hire_date"]),
             "leave_date": date_value(f["leave_date"]),
         },
+        min_fields=h,
     )
-    note = "agent roster" + (f" (ignored columns: {', '.join(ignored)})" if ignored else "")
+    note = "agent roster" + (
+        f" (kept in extra_fields: {', '.join(n for _, n in extra)})" if extra else ""
+    )
     return layout, note

@@ -65,6 +65,8 @@ QUEUE_LOG = RawTable(
         ("ttime", "INTEGER"),
         ("source_local_time", "VARCHAR"),
         ("source_format", "VARCHAR"),
+        # realtime-table exports: columns without a queue_log counterpart, as a JSON object
+        ("extra_fields", "VARCHAR"),
     ),
 )
 
@@ -112,6 +114,8 @@ AGENTS = RawTable(
         ("role", "VARCHAR"),
         ("hire_date", "DATE"),
         ("leave_date", "DATE"),
+        # columns of the roster file other than the seven above, as a JSON object
+        ("extra_fields", "VARCHAR"),
     ),
 )
 
@@ -204,6 +208,8 @@ RAW_TABLES: dict[str, RawTable] = {
     "mapped_contacts": MAPPED_CONTACTS,
 }
 
+# 'rejected': read, but stopped by its contract (its rows are in the quarantine); ledger.py
+LEDGER_STATUSES = ("loaded", "unchanged", "replaced", "failed", "rejected")
 LEDGER_DDL = """
 CREATE TABLE IF NOT EXISTS raw_ingest.file_ledger (
     file_name VARCHAR NOT NULL,
@@ -214,13 +220,13 @@ CREATE TABLE IF NOT EXISTS raw_ingest.file_ledger (
     rows_in BIGINT NOT NULL,
     rows_loaded BIGINT NOT NULL,
     rows_quarantined BIGINT NOT NULL,
-    status VARCHAR NOT NULL CHECK (status IN ('loaded', 'unchanged', 'replaced', 'failed')),
+    status VARCHAR NOT NULL CHECK (status IN {LEDGER_STATUSES}),
     message VARCHAR,
     loaded_at TIMESTAMP NOT NULL,
     config_sha256 VARCHAR,
     CHECK (rows_in = rows_loaded + rows_quarantined)
 )
-"""
+""".replace("{LEDGER_STATUSES}", str(LEDGER_STATUSES))
 
 # Columns added after a table was first created: (table, column, type). `create_all` adds the
 # missing ones to an existing warehouse (DuckDB fills existing rows with the default).
@@ -228,6 +234,8 @@ ADDED_COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("raw_asterisk.cdr", "source_format", "VARCHAR DEFAULT 'cdr_csv'"),
     ("raw_asterisk.cdr", "extra_fields", "VARCHAR"),
     ("raw_ingest.file_ledger", "config_sha256", "VARCHAR"),
+    ("raw_asterisk.queue_log", "extra_fields", "VARCHAR"),
+    ("raw_roster.agents", "extra_fields", "VARCHAR"),
 )
 
 QUARANTINE_DDL = """
@@ -253,3 +261,35 @@ def create_all(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(QUARANTINE_DDL)
     for table, column, sql_type in ADDED_COLUMNS:
         con.execute(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {column} {sql_type}")
+    _allow_new_ledger_statuses(con)
+
+
+def _allow_new_ledger_statuses(con: duckdb.DuckDBPyConnection) -> None:
+    """A ledger created before a status was added has a CHECK that refuses it, and DuckDB
+    cannot alter a CHECK: copy the rows into a ledger created with the current one."""
+    checks = con.execute(
+        "SELECT expression FROM duckdb_constraints() WHERE schema_name = 'raw_ingest' "
+        "AND table_name = 'file_ledger' AND constraint_type = 'CHECK'"
+    ).fetchall()
+    if not checks or any(all(f"'{s}'" in e for s in LEDGER_STATUSES) for (e,) in checks):
+        return
+    columns = ", ".join(
+        name
+        for (name,) in con.execute(
+            "SELECT column_name FROM duckdb_columns() WHERE schema_name = 'raw_ingest' "
+            "AND table_name = 'file_ledger' ORDER BY column_index"
+        ).fetchall()
+    )
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute("ALTER TABLE raw_ingest.file_ledger RENAME TO file_ledger_before_migration")
+        con.execute(LEDGER_DDL)
+        con.execute(
+            f"INSERT INTO raw_ingest.file_ledger ({columns}) "
+            f"SELECT {columns} FROM raw_ingest.file_ledger_before_migration"
+        )
+        con.execute("DROP TABLE raw_ingest.file_ledger_before_migration")
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
