@@ -108,7 +108,7 @@ final as (
         contact_id,
         source_system,
         call_id,
-        cast(queue_visit_number as {{ dbt.type_int() }}) as queue_visit_number,
+        queue_visit_number,
         queue_id,
         agent_id,
         site_id,
@@ -125,16 +125,16 @@ final as (
         {{ interval_start_at('counted_at', 'counted_at_local') }} as interval_start_at,
         {{ interval_floor('counted_at_local') }} as interval_start_local,
 
-        -- measures
-        cast(wait_seconds as {{ dbt.type_bigint() }}) as wait_seconds,
-        cast(ring_seconds as {{ dbt.type_bigint() }}) as ring_seconds,
-        cast(ring_attempts as {{ dbt.type_int() }}) as ring_attempts,
-        cast(ring_no_answer_count as {{ dbt.type_int() }}) as ring_no_answer_count,
-        cast(talk_seconds as {{ dbt.type_bigint() }}) as talk_seconds,
-        cast(hold_seconds as {{ dbt.type_bigint() }}) as hold_seconds,
-        cast(hold_count as {{ dbt.type_int() }}) as hold_count,
-        cast(acw_seconds as {{ dbt.type_bigint() }}) as acw_seconds,
-        cast(talk_seconds + hold_seconds + acw_seconds as {{ dbt.type_bigint() }}) as handle_seconds,
+        -- measures (typed once, in int_contacts_unioned)
+        wait_seconds,
+        ring_seconds,
+        ring_attempts,
+        ring_no_answer_count,
+        talk_seconds,
+        hold_seconds,
+        hold_count,
+        acw_seconds,
+        talk_seconds + hold_seconds + acw_seconds as handle_seconds,
 
         -- outcome
         outcome,
