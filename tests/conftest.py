@@ -37,6 +37,35 @@ class PipelineRun:
         return duckdb.connect(str(self.warehouse_path), read_only=True)
 
 
+def write_landing_file(landing: Path, rel: str, content: str | bytes) -> Path:
+    """Write a file into a landing folder as a source system would (bytes kept as given)."""
+    path = landing / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8", newline="")
+    return path
+
+
+@pytest.fixture
+def landing(tmp_path: Path) -> Path:
+    """An empty landing folder."""
+    path = tmp_path / "landing"
+    path.mkdir()
+    return path
+
+
+@pytest.fixture
+def con(tmp_path: Path):
+    """A connection to a new warehouse file with the raw schemas created."""
+    from orchestration.ingest import connect
+
+    connection = connect(tmp_path / "wh.duckdb")
+    yield connection
+    connection.close()
+
+
 def ccwh(args: list[str], env_overrides: dict[str, str]) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ)
     env.update(env_overrides)

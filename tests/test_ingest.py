@@ -15,7 +15,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration.ingest import FileResult, connect, ingest_landing, load_source
+from orchestration.ingest import FileResult, ingest_landing, load_source
+from tests.conftest import write_landing_file as write
 
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 PBXWARE_QUEUE_LOG = SHARED_DATA / "pbxware" / "queue_log.csv"
@@ -44,30 +45,6 @@ CDR_ROW_18 = (
     '"Dial","SIP/200,30,t","2024-01-27 10:00:00","2024-01-27 10:00:05","2024-01-27 10:01:05",'
     '65,60,"ANSWERED","DOCUMENTATION","1706349600.1",""\n'
 )
-
-
-def write(landing: Path, rel: str, content: str | bytes) -> Path:
-    path = landing / rel
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(content, bytes):
-        path.write_bytes(content)
-    else:
-        path.write_text(content, encoding="utf-8", newline="")
-    return path
-
-
-@pytest.fixture
-def con(tmp_path: Path) -> duckdb.DuckDBPyConnection:
-    connection = connect(tmp_path / "wh" / "ccwh.duckdb")
-    yield connection
-    connection.close()
-
-
-@pytest.fixture
-def landing(tmp_path: Path) -> Path:
-    path = tmp_path / "landing"
-    path.mkdir()
-    return path
 
 
 def one(results: list[FileResult]) -> FileResult:

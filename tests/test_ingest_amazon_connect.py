@@ -17,8 +17,9 @@ import duckdb
 import pytest
 
 from orchestration.dbt_cli import run_dbt
-from orchestration.ingest import connect, ingest_landing, load_source, validate_raw
+from orchestration.ingest import ingest_landing, load_source, validate_raw
 from orchestration.ingest.records import split_json
+from tests.conftest import write_landing_file as write
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "amazon_connect"
 needs_shared = pytest.mark.skipif(not SHARED.is_dir(), reason="../shared/data is not available")
@@ -60,27 +61,6 @@ def agent(username: str, connected: str, talk: int, hold: int = 0, acw: int | No
     return {"Username": username, "ConnectedToAgentTimestamp": connected,
             "AgentInteractionDuration": talk, "CustomerHoldDuration": hold, "NumberOfHolds": 0,
             "AfterContactWorkDuration": acw}  # fmt: skip
-
-
-def write(landing: Path, rel: str, text: str) -> Path:
-    path = landing / rel
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
-@pytest.fixture
-def con(tmp_path: Path) -> duckdb.DuckDBPyConnection:
-    connection = connect(tmp_path / "wh.duckdb")
-    yield connection
-    connection.close()
-
-
-@pytest.fixture
-def landing(tmp_path: Path) -> Path:
-    path = tmp_path / "landing"
-    path.mkdir()
-    return path
 
 
 def quarantine(con: duckdb.DuckDBPyConnection) -> list[tuple[str, int, str]]:

@@ -13,7 +13,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration.ingest import connect, ingest_landing, load_source, validate_raw
+from orchestration.ingest import ingest_landing, load_source, validate_raw
+from tests.conftest import write_landing_file as write
 
 MAPPING = """\
 reader:
@@ -67,30 +68,6 @@ Call ID;Date;Start;Wait (s);Talk (s);Result;Queue;Agent;Caller;Notes
 1007;05.03.2024;09:06:00;abc;20;ok;Support;bob;+34600000007;
 1008;05.03.2024;09:07:00;3;;lost;Billing;-;+34600000008
 """
-
-
-def write(landing: Path, rel: str, content: str | bytes) -> Path:
-    path = landing / rel
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(content, bytes):
-        path.write_bytes(content)
-    else:
-        path.write_text(content, encoding="utf-8")
-    return path
-
-
-@pytest.fixture
-def con(tmp_path: Path) -> duckdb.DuckDBPyConnection:
-    connection = connect(tmp_path / "wh.duckdb")
-    yield connection
-    connection.close()
-
-
-@pytest.fixture
-def landing(tmp_path: Path) -> Path:
-    path = tmp_path / "landing"
-    path.mkdir()
-    return path
 
 
 def quarantine(con: duckdb.DuckDBPyConnection) -> list[tuple[int, str]]:

@@ -15,21 +15,13 @@ from collections import Counter
 from datetime import datetime, timedelta
 from pathlib import Path
 
-import duckdb
 import pytest
 
-from orchestration.ingest import connect, load_source, validate_raw
+from orchestration.ingest import load_source, validate_raw
 
 CDR = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "pbxware" / "cdr.csv"
 pytestmark = pytest.mark.skipif(not CDR.exists(), reason=f"real extract not found: {CDR}")
 BROKEN_CLID = re.compile(r'^\d+,[^,]*,""([^"]*)" <([^>]*)>",')
-
-
-@pytest.fixture
-def con(tmp_path: Path) -> duckdb.DuckDBPyConnection:
-    connection = connect(tmp_path / "wh.duckdb")
-    yield connection
-    connection.close()
 
 
 def raw() -> tuple[list[str], list[dict[str, str]]]:

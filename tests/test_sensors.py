@@ -6,7 +6,6 @@ import os
 from pathlib import Path
 
 import dagster as dg
-import pytest
 from dagster._core.storage.dagster_run import DagsterRun
 from dagster._core.storage.tags import (
     ASSET_PARTITION_RANGE_END_TAG,
@@ -18,13 +17,6 @@ from orchestration.definitions import defs
 from orchestration.resources import WarehouseResource
 
 QUEUE_LOG = b"1706360100|c1|support|NONE|ENTERQUEUE||5551234|1\n"
-
-
-@pytest.fixture
-def landing(tmp_path: Path) -> Path:
-    path = tmp_path / "landing"
-    path.mkdir()
-    return path
 
 
 def resources(tmp_path: Path, landing: Path) -> dict:
