@@ -29,6 +29,8 @@ class Settings:
     # the code page of text lines that are not valid UTF-8 in Asterisk and roster files
     # (CCWH_LEGACY_ENCODING; mapped files declare theirs in the mapping)
     legacy_encoding: str = "latin-1"
+    # the time zone of timestamps without an offset in business extracts (CCWH_SITE_TIME_ZONE)
+    site_time_zone: str = "Europe/Madrid"
 
     @property
     def warehouse_dir(self) -> Path:
@@ -43,6 +45,7 @@ def settings() -> Settings:
         reports_dir=PROJECT_DIR / "reports",
         dbt_project_dir=PROJECT_DIR,
         legacy_encoding=os.environ.get("CCWH_LEGACY_ENCODING", "").strip() or "latin-1",
+        site_time_zone=os.environ.get("CCWH_SITE_TIME_ZONE", "").strip() or "Europe/Madrid",
     )
 
 

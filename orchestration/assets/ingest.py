@@ -20,6 +20,7 @@ from pathlib import Path
 import dagster as dg
 
 from orchestration.ingest import FileResult, connect, load_source
+from orchestration.ingest.extracts import EXTRACTS
 from orchestration.ingest.files import discover
 from orchestration.resources import WarehouseResource
 
@@ -46,6 +47,8 @@ RAW_ASSETS: dict[str, tuple[list[str], str]] = {
         "Contacts of any other export (CSV, Excel, JSON) through its mapping file, one row per "
         "source row.",
     ),
+    # business extracts (CRM, surveys, workforce, quality, HR, costs): declared specs
+    **{s: ([x.schema, x.table], x.description) for s, x in EXTRACTS.items()},
 }
 
 

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 import duckdb
 
+from .extracts import EXTRACTS, extract_suite
 from .schema import AGENTS, CDR, CONTACT_TRACE_RECORDS, MAPPED_CONTACTS, QUEUE_LOG, RAW_TABLES
 
 if TYPE_CHECKING:
@@ -206,6 +207,7 @@ SUITES: dict[str, Callable[[], gx.ExpectationSuite]] = {
     "roster_agents": agents_suite,
     "amazon_connect_ctr": ctr_suite,
     "mapped_contacts": mapped_contacts_suite,
+    **{source: extract_suite(spec) for source, spec in EXTRACTS.items()},
 }
 
 

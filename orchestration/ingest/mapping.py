@@ -596,14 +596,19 @@ def excel_to_csv(path: Path, dest: Path, sheet: str | int | None) -> str:
         else:
             raise UnreadableFile(f"the workbook has no sheet {sheet!r}: {book.sheetnames}")
         broken = 0
+        width = 0  # the first non-empty row's: read-only sheets drop trailing empty cells
 
         def rows():
-            nonlocal broken
+            nonlocal broken, width
             for row in ws.iter_rows(values_only=True):
                 cells = [_cell_text(v) for v in row]
+                while cells and cells[-1] == "":
+                    cells.pop()
                 if not any(cells):
                     yield []  # an empty sheet row is a blank line, as in a CSV export
                     continue
+                width = width or len(cells)
+                cells += [""] * (width - len(cells))
                 if any("\n" in c or "\r" in c for c in cells):
                     broken += 1
                     cells = [re.sub(r"[\r\n]+", " ", c) for c in cells]

@@ -35,6 +35,7 @@ from .asterisk import (
     queue_log_layout,
 )
 from .expectations import ValidationResult, VolumeRule, check_file_contract
+from .extracts import EXTRACTS, extract_layout
 from .files import (
     check_encoding,
     discover,
@@ -76,7 +77,9 @@ SOURCES = (
     "roster_agents",
     "amazon_connect_ctr",
     "mapped_contacts",
+    *EXTRACTS,  # business extracts: CRM, surveys, workforce, quality, HR, costs (extracts.py)
 )
+EXCEL_SUFFIXES = (".xlsx", ".xlsm")
 # shipped mappings, used for a landing/mapped/<name>/ folder without its own mapping.yml
 SHIPPED_MAPPINGS = PROJECT_DIR / "mappings"
 GZIP_MAGIC = b"\x1f\x8b"
@@ -117,6 +120,9 @@ def _layout_for(
         return roster_layout(line_text(con, 1))
     if source == "mapped_contacts" and mapping is not None:
         return csv_layout(mapping, line_text(con, 1) if mapping.header else None)
+    if source in EXTRACTS:
+        spec = EXTRACTS[source]
+        return extract_layout(spec, line_text(con, 1), spec.time_zone or settings().site_time_zone)
     raise ValueError(f"unknown source {source!r}; expected one of {', '.join(SOURCES)}")
 
 
@@ -253,6 +259,9 @@ def load_file(
             if mapping is not None:
                 read_path, prepared = _prepare_mapped(path, Path(tmp), mapping)
                 notes.extend(prepared)
+            elif source in EXTRACTS and path.suffix.lower() in EXCEL_SUFFIXES:
+                read_path = Path(tmp) / "sheet.csv"
+                notes.append(f"Excel {excel_to_csv(path, read_path, None)} read as CSV")
             elif source == "amazon_connect_ctr" and _is_gzip(path):
                 read_path = Path(tmp) / "decompressed.json"
                 _gunzip(path, read_path)
