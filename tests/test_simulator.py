@@ -437,3 +437,38 @@ def test_repeated_autumn_hour_is_simulated_twice(tmp_path: Path) -> None:
     assert {p.name for p in (tmp_path / "asterisk" / "cdr").iterdir()} == {"Master-20261025.csv"}
     assert any(r[9][11:13] == "02" for r in rows)
     assert_cdr_starts_at_the_callid_epoch(tmp_path, clock)
+
+
+def test_companions_see_every_day_and_every_voice_call(tmp_path, monkeypatch):
+    """The companion hook: on_day once per day with the day's CDR rows parsed, finish once."""
+    from orchestration.simulator import companions as comp
+    from orchestration.simulator import simulation
+
+    seen: dict = {"days": [], "calls": [], "finished": 0}
+
+    class Recorder:
+        def __init__(self, ctx):
+            assert ctx.days == 3 and len(ctx.roster) == 6 and ctx.known_customers
+
+        def on_day(self, day, plans, output):
+            seen["days"].append(day)
+            assert plans and all(p.sessions is not None for p in plans)
+            seen["calls"].extend(comp.voice_calls(output))
+
+        def finish(self):
+            seen["finished"] += 1
+            out = tmp_path / "out" / "recorder.txt"
+            out.write_text("x")
+            return [out]
+
+    monkeypatch.setattr(simulation, "companion_factories", lambda: [("recorder", Recorder)])
+    summary = simulation.simulate(tmp_path / "out", days=3, agents=6, progress=False)
+    assert len(seen["days"]) == 3 and seen["finished"] == 1
+    assert tmp_path / "out" / "recorder.txt" in summary.files
+    assert len(seen["calls"]) == summary.cdr_rows
+    visits = [c for c in seen["calls"] if c.lastapp == "Queue"]
+    answered = [c for c in visits if c.disposition == "ANSWERED"]
+    assert len(answered) == summary.answered
+    assert all(c.answer is not None and c.start <= c.answer <= c.end for c in answered)
+    assert all(c.agent_extension and c.agent_extension.isdigit() for c in answered)
+    assert {c.queue for c in visits} <= {"sales", "support", "billing"}

@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
+from orchestration.simulator.companions import CompanionContext, companion_factories
 from orchestration.simulator.demand import (
     CustomerPool,
     caller_number,
@@ -59,6 +60,8 @@ class SimulationConfig:
     progress: bool = True
     profile: CenterProfile = field(default_factory=CenterProfile)
     demand_agents: int | None = None
+    # the other systems' extracts (orchestration/simulator/companions); False: the PBX only
+    companions: bool = True
 
 
 def simulate(
@@ -113,6 +116,21 @@ def run_simulation(cfg: SimulationConfig) -> SimulationSummary:
     qlog = DayFiles(out / "asterisk" / "queue_log", "queue_log-{:%Y%m%d}", clock)
     cdr = DayFiles(out / "asterisk" / "cdr", "Master-{:%Y%m%d}.csv", clock)
 
+    context = CompanionContext(
+        out_dir=out,
+        start=cfg.start,
+        days=cfg.days,
+        seed=cfg.seed,
+        site_id=cfg.site_id,
+        site_time_zone=cfg.site_time_zone,
+        roster=roster,
+        specs=specs,
+        profile=profile,
+        clock=clock,
+        known_customers=list(pool.numbers),
+    )
+    companions = [make(context) for _, make in companion_factories()] if cfg.companions else []
+
     total = DayStats()
     first_monday = cfg.start - timedelta(days=cfg.start.isoweekday() - 1)
     days = tqdm(
@@ -149,6 +167,8 @@ def run_simulation(cfg: SimulationConfig) -> SimulationSummary:
             py,
         )
         result = engine.run()
+        for companion in companions:
+            companion.on_day(day, plans, result)
         qlog.add(result.queue_log, day, day_start, day_end)
         cdr.add(result.cdr, day, day_start, day_end)
         # A day's file is complete once the next day has run (it may add a late login).
@@ -158,7 +178,8 @@ def run_simulation(cfg: SimulationConfig) -> SimulationSummary:
             setattr(total, name, getattr(total, name) + getattr(result.stats, name))
     qlog.flush(date.max)
     cdr.flush(date.max)
-    files = sorted([conf_path, roster_path, *qlog.written, *cdr.written])
+    extra = [path for companion in companions for path in companion.finish()]
+    files = sorted([conf_path, roster_path, *qlog.written, *cdr.written, *extra])
     return SimulationSummary(
         calls=total.calls,
         answered=total.answered,
