@@ -472,3 +472,19 @@ def test_companions_see_every_day_and_every_voice_call(tmp_path, monkeypatch):
     assert all(c.answer is not None and c.start <= c.answer <= c.end for c in answered)
     assert all(c.agent_extension and c.agent_extension.isdigit() for c in answered)
     assert {c.queue for c in visits} <= {"sales", "support", "billing"}
+
+
+def test_customer_directory_is_a_pure_function_of_seed_and_number():
+    from datetime import date
+
+    from orchestration.simulator.companions.customers import CustomerDirectory
+
+    a = CustomerDirectory(42, ["612345678", "699000111"], date(2026, 10, 5))
+    b = CustomerDirectory(42, ["612345678"], date(2026, 10, 5))
+    assert a.by_number("612345678") == b.by_number("612345678") == a.customers[0]
+    assert a.by_number("anonymous") is None and a.by_number("") is None
+    one_offs = [a.by_number(f"6{n:08d}") for n in range(2000)]
+    share = sum(c is not None for c in one_offs) / len(one_offs)
+    assert 0.55 < share < 0.65
+    assert len({c.crm_id for c in one_offs if c}) > 0.99 * sum(c is not None for c in one_offs)
+    assert all("@" in c.email and c.created_on < date(2026, 10, 5) for c in a.customers)

@@ -1,0 +1,82 @@
+"""The simulated center's customers: one directory every companion draws from, so the CRM,
+the surveys, the digital channels and the voice calls name the same people.
+
+A customer has a CRM id, a phone number (the number the PBX sees when they call), an e-mail
+address and a segment. The repeat callers' pool of the voice simulation (`known_customers`) are
+all customers; a number outside it (a one-off caller) is a customer with probability
+`ONE_OFF_CUSTOMER_SHARE`, decided by a hash of the number so every companion agrees without
+sharing state. Nothing here draws from a random generator: the directory is a pure function of
+the seed and the numbers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+ONE_OFF_CUSTOMER_SHARE = 0.6
+SEGMENTS = ("consumer", "consumer", "consumer", "small_business", "premium")
+_FIRST = (
+    "lucia", "hugo", "martina", "mateo", "sofia", "leo", "maria", "daniel", "julia", "pablo",
+    "paula", "alvaro", "carmen", "adrian", "elena", "diego", "laura", "javier", "ana", "marcos",
+)  # fmt: skip
+_LAST = (
+    "garcia", "rodriguez", "gonzalez", "fernandez", "lopez", "martinez", "sanchez", "perez",
+    "gomez", "martin", "jimenez", "ruiz", "hernandez", "diaz", "moreno", "alvarez", "romero",
+)  # fmt: skip
+_DOMAINS = ("gmail.com", "hotmail.com", "yahoo.es", "outlook.com", "telefonica.net")
+
+
+@dataclass(frozen=True)
+class Customer:
+    crm_id: str  # CRM account id, e.g. CUS-0012345
+    phone: str  # national number as the PBX's caller id shows it
+    email: str
+    first_name: str
+    last_name: str
+    segment: str
+    created_on: date  # when the CRM account was created (before the simulated period)
+
+
+def _digest(seed: int, text: str) -> bytes:
+    return hashlib.blake2b(f"{seed}|{text}".encode(), digest_size=16).digest()
+
+
+def _unit(seed: int, text: str) -> float:
+    return int.from_bytes(_digest(seed, text)[:8], "big") / 2**64
+
+
+class CustomerDirectory:
+    """Customers by phone number; `customers` lists the known ones (the repeat callers)."""
+
+    def __init__(self, seed: int, known_numbers: list[str], start: date) -> None:
+        self.seed = seed
+        self.start = start
+        self._known = set(known_numbers)
+        self.customers = [self._make(n) for n in known_numbers]
+
+    def _make(self, number: str) -> Customer:
+        d = _digest(self.seed, "customer|" + number)
+        first, last = _FIRST[d[0] % len(_FIRST)], _LAST[d[1] % len(_LAST)]
+        serial = int.from_bytes(d[2:6], "big") % 10_000_000
+        email = f"{first}.{last}{d[6] % 100}@{_DOMAINS[d[7] % len(_DOMAINS)]}"
+        return Customer(
+            crm_id=f"CUS-{serial:07d}",
+            phone=number,
+            email=email,
+            first_name=first.capitalize(),
+            last_name=last.capitalize(),
+            segment=SEGMENTS[d[8] % len(SEGMENTS)],
+            created_on=self.start - timedelta(days=30 + int.from_bytes(d[9:11], "big") % 3000),
+        )
+
+    def by_number(self, number: str) -> Customer | None:
+        """The customer calling from `number`, or None (withheld number, or not a customer)."""
+        if not number or number == "anonymous":
+            return None
+        if number in self._known or _unit(self.seed, "is-customer|" + number) < (
+            ONE_OFF_CUSTOMER_SHARE
+        ):
+            return self._make(number)
+        return None
