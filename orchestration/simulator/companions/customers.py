@@ -30,7 +30,7 @@ _DOMAINS = ("gmail.com", "hotmail.com", "yahoo.es", "outlook.com", "telefonica.n
 
 @dataclass(frozen=True)
 class Customer:
-    crm_id: str  # CRM account id, e.g. CUS-0012345
+    crm_id: str  # CRM account id, e.g. CUS-3FA81C02D9 (40 bits of the number's hash)
     phone: str  # national number as the PBX's caller id shows it
     email: str
     first_name: str
@@ -59,10 +59,9 @@ class CustomerDirectory:
     def _make(self, number: str) -> Customer:
         d = _digest(self.seed, "customer|" + number)
         first, last = _FIRST[d[0] % len(_FIRST)], _LAST[d[1] % len(_LAST)]
-        serial = int.from_bytes(d[2:6], "big") % 10_000_000
         email = f"{first}.{last}{d[6] % 100}@{_DOMAINS[d[7] % len(_DOMAINS)]}"
         return Customer(
-            crm_id=f"CUS-{serial:07d}",
+            crm_id="CUS-" + d[11:16].hex().upper(),
             phone=number,
             email=email,
             first_name=first.capitalize(),
