@@ -810,8 +810,9 @@ TIME = (
         (
             '27 Oct 2024, Europe/Madrid: 02:00-03:00 happens twice. Two calls at 02:30 (one in '
             'each pass, see their uniqueid epochs): both read as the second pass (CET, 01:30 '
-            'UTC), so the first is an hour late; a call from 01:59 to 02:00:05 (first pass) gets '
-            'an end an hour late too (DECISIONS.md D4, "Ingestion defects")'
+            'UTC) by a plain conversion, so the first would be an hour late, and a call from 01:59 '
+            'to 02:00:05 (first pass) would end an hour late: raw keeps the local times, staging '
+            'resolves both by the uniqueid epoch and the duration (DECISIONS.md D50)'
         ),
         cdr(
             start=b"2024-10-27 02:30:00",

@@ -12,6 +12,7 @@
       dropped; of the free-text `userfield` only a `QUEUESTATUS=<status>` value is kept
       (`queue_status`: the dialplan stores there why Queue() could not take the call,
       FULL / JOINEMPTY / JOINUNAVAIL, since app_queue.c writes nothing to queue_log then).
+    The repeated autumn hour is resolved by the uniqueid's UTC epoch (DECISIONS.md D50).
     Rows delivered twice (the same row in two files) are kept once, from the earliest
     loaded file; identical rows within one file are kept (a file cannot repeat a call).
 */
@@ -103,6 +104,59 @@ located as (
 
 ),
 
+read_in_utc as (
+
+    select
+        located.*,
+        {{ local_to_utc('call_start', 'time_zone') }} as start_read_utc,
+        {{ local_to_utc('call_answer', 'time_zone') }} as answer_read_utc,
+        {{ local_to_utc('call_end', 'time_zone') }} as end_read_utc,
+        -- Asterisk's uniqueid is '<UTC epoch of the channel>.<counter>': the call's true start
+        case
+            when substr(trim(uniqueid), 11, 1) = '.'
+                and translate(substr(trim(uniqueid), 1, 10), '0123456789', '') = ''
+                then cast(substr(trim(uniqueid), 1, 10) as {{ dbt.type_bigint() }})
+        end as uniqueid_epoch
+    from located
+
+),
+
+-- the repeated autumn hour (D43): the start by the uniqueid, the end by start + duration,
+-- the answer by end - billsec; outside that hour every reading stays as converted
+started as (
+
+    select
+        read_in_utc.*,
+        {{ repeated_hour_resolved('start_read_utc', 'call_start', 'time_zone', 'uniqueid_epoch') }}
+            as started_utc
+    from read_in_utc
+
+),
+
+ended as (
+
+    select
+        started.*,
+        {{ repeated_hour_resolved(
+            'end_read_utc', 'call_end', 'time_zone',
+            epoch_seconds('started_utc') ~ ' + duration'
+        ) }} as ended_utc
+    from started
+
+),
+
+resolved as (
+
+    select
+        ended.*,
+        {{ repeated_hour_resolved(
+            'answer_read_utc', 'call_answer', 'time_zone',
+            epoch_seconds('ended_utc') ~ ' - billsec'
+        ) }} as answered_utc
+    from ended
+
+),
+
 final as (
 
     select
@@ -141,9 +195,9 @@ final as (
         peeraccount as peer_account,
 
         -- timestamps (UTC)
-        {{ local_to_utc('call_start', 'time_zone') }} as started_at,
-        {{ local_to_utc('call_answer', 'time_zone') }} as answered_at,
-        {{ local_to_utc('call_end', 'time_zone') }} as ended_at,
+        started_utc as started_at,
+        answered_utc as answered_at,
+        ended_utc as ended_at,
         time_zone as source_time_zone,
 
         -- measures
@@ -156,7 +210,7 @@ final as (
         _row_number,
         _loaded_at
 
-    from located
+    from resolved
 
 )
 
