@@ -189,7 +189,8 @@ def test_gzip_firehose_object_and_a_file_that_is_not_json(con, landing: Path) ->
         "failed",
         f"{CTR}/notes.txt: not JSON (it starts with 'contacts of March, see the CSV'): not "
         "loaded. Contact trace records are JSON (one record, an array, JSON lines or Firehose's "
-        "concatenated records); move other exports out of amazon_connect/ctr/",
+        "concatenated records); move other exports out of amazon_connect/ctr/ (historical "
+        "metrics reports load from amazon_connect/historical_metrics/queue/ and /agent/)",
     )
     assert [r[3] for r in loaded(con)] == ["g-1", "g-2"]
 
@@ -293,7 +294,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> duckdb.DuckDBPyConnection
         warehouse_path=warehouse, target_path=tmp / "target", quiet=True,
     )  # fmt: skip
     run_dbt(
-        ["test", "--select", "staging.amazon_connect", "intermediate.contacts", "marts.voice",
+        ["test", "--select", "stg_amazon_connect__contacts", "intermediate.contacts", "marts.voice",
          "--indirect-selection", "buildable"],
         warehouse_path=warehouse, target_path=tmp / "target", quiet=True,
     )  # fmt: skip

@@ -98,19 +98,19 @@ def test_out_of_order_and_duplicated_events_make_one_call(warehouse: Path) -> No
 
 
 def test_cdr_times_in_the_repeated_autumn_hour(warehouse: Path) -> None:
-    """Local 02:30 on 27 Oct 2024 (Europe/Madrid) happened twice; staging reads both calls
-    as the second occurrence (01:30 UTC, DuckDB's rule), and a call from 01:59 to 02:00:05
-    (first occurrence) ends at 01:00:05 UTC although it lasted 65 s (DECISIONS.md D4)."""
+    """Local 02:30 on 27 Oct 2024 (Europe/Madrid) happened twice; staging tells the two calls
+    apart by their uniqueid epochs (00:30 and 01:30 UTC), and a call from 01:59 to 02:00:05
+    (first occurrence) ends at 00:00:05 UTC, 65 s after it started (DECISIONS.md D50)."""
     assert query(
         warehouse,
         "SELECT uniqueid, started_at, ended_at, duration_seconds, source_time_zone "
         "FROM staging.stg_asterisk__cdrs WHERE started_at < '2024-11-01' ORDER BY _row_number",
     ) == [
-        ("1729989000.1", datetime(2024, 10, 27, 1, 30), datetime(2024, 10, 27, 1, 31, 5), 65,
+        ("1729989000.1", datetime(2024, 10, 27, 0, 30), datetime(2024, 10, 27, 0, 31, 5), 65,
          "Europe/Madrid"),
         ("1729992600.2", datetime(2024, 10, 27, 1, 30), datetime(2024, 10, 27, 1, 31, 5), 65,
          "Europe/Madrid"),
-        ("1729987140.3", datetime(2024, 10, 26, 23, 59), datetime(2024, 10, 27, 1, 0, 5), 65,
+        ("1729987140.3", datetime(2024, 10, 26, 23, 59), datetime(2024, 10, 27, 0, 0, 5), 65,
          "Europe/Madrid"),
     ]  # fmt: skip
 
@@ -189,3 +189,14 @@ def test_dq_source_freshness(warehouse: Path) -> None:
         ),
         ("roster_agents", 1, 0, 0, 2, 0, None, None, None, True, True),
     ]
+
+
+def test_the_reconciliation_covers_every_raw_table():
+    """macros/generated/raw_tables.sql lists every raw table the ingestion writes (regenerate
+    with `python -m orchestration.ingest.dbt_sources` after declaring a source)."""
+    from orchestration.ingest.dbt_sources import MACRO_PATH, render_raw_tables_macro
+
+    assert MACRO_PATH.read_text(encoding="utf-8") == render_raw_tables_macro(), (
+        "macros/generated/raw_tables.sql is out of date: run "
+        ".venv/bin/python -m orchestration.ingest.dbt_sources"
+    )

@@ -40,11 +40,12 @@ from .schema import RAW_TABLES, RawTable
 if TYPE_CHECKING:
     import great_expectations as gx
 
-TYPES = ("text", "int", "decimal", "bool", "date", "timestamp")
+TYPES = ("text", "int", "decimal", "percent", "bool", "date", "timestamp")
 _SQL_TYPES = {
     "text": "VARCHAR",
     "int": "BIGINT",
     "decimal": "DOUBLE",
+    "percent": "DOUBLE",
     "bool": "BOOLEAN",
     "date": "DATE",
     "timestamp": "TIMESTAMP",
@@ -71,6 +72,9 @@ class Column:
     values: tuple[str, ...] | None = None  # accepted values of a text column
     formats: tuple[str, ...] = ()  # extra strptime formats of a date or timestamp column
     doc: str = ""
+    # the column's name in the file when it is not `name` (vendor headers such as
+    # 'After contact work time'); matched case-insensitively, runs of spaces as one
+    header: str | None = None
 
     def __post_init__(self) -> None:
         if self.type not in TYPES:
@@ -81,6 +85,14 @@ class Column:
     @property
     def sql_type(self) -> str:
         return _SQL_TYPES[self.type]
+
+    @property
+    def header_key(self) -> str:
+        return _header_key(self.header or self.name)
+
+
+def _header_key(name: str) -> str:
+    return " ".join(name.lower().split())
 
 
 @dataclass(frozen=True)
@@ -177,6 +189,12 @@ def _value(col: Column, field: str, tz: str) -> str:
         return f"CASE WHEN regexp_full_match({f}, '{_INT}') THEN try_cast({f} AS BIGINT) END"
     if col.type == "decimal":
         return f"CASE WHEN regexp_full_match({f}, '{_DECIMAL}') THEN try_cast({f} AS DOUBLE) END"
+    if col.type == "percent":  # '21.83%' (or 21.83) -> 0.2183
+        number = f"rtrim({f}, '%')"
+        return (
+            f"CASE WHEN regexp_full_match({f}, '{_DECIMAL} ?%?') "
+            f"THEN try_cast(trim({number}) AS DOUBLE) / 100 END"
+        )
     if col.type == "bool":
         t, fl = (", ".join(lit(v) for v in vs) for vs in (_TRUE, _FALSE))
         return f"CASE WHEN lower({f}) IN ({t}) THEN true WHEN lower({f}) IN ({fl}) THEN false END"
@@ -190,6 +208,7 @@ def _value(col: Column, field: str, tz: str) -> str:
 _EXPECTED = {
     "int": "an integer",
     "decimal": "a number with a '.' decimal point",
+    "percent": "a percentage such as '21.83%'",
     "bool": "true/false",
     "date": "a date 'YYYY-MM-DD'",
     "timestamp": "a timestamp 'YYYY-MM-DD HH:MM:SS' (ISO 8601, optionally with an offset)",
@@ -214,21 +233,23 @@ def _problems(col: Column, field: str, value: str) -> list[str]:
 
 def extract_layout(spec: ExtractSpec, first_line: str | None, tz: str) -> tuple[Layout, str]:
     """The layout of one file of `spec`, from its header line, and a note for the ledger."""
-    header = parse_header(first_line or "")
-    found = [c for c in spec.columns if c.name in header]
-    missing_required = [c.name for c in spec.columns if c.required and c.name not in header]
+    header = [_header_key(h) for h in parse_header(first_line or "")]
+    found = [c for c in spec.columns if c.header_key in header]
+    required = [c.header or c.name for c in spec.columns if c.required]
+    missing_required = [c.header or c.name for c in spec.columns if c.required and c not in found]
     if not first_line or missing_required:
-        expected = ",".join(spec.column_names)
+        expected = ",".join(c.header or c.name for c in spec.columns)
         raise UnreadableFile(
             f"the header of {spec.description} lacks required column(s) "
-            f"{', '.join(missing_required or [c.name for c in spec.columns if c.required])}: "
-            f"the first line must name the columns ({expected}; any order, others are kept in "
+            f"{', '.join(missing_required or required)}"
+            f": the first line must name the columns ({expected}; any order, others are kept in "
             f"extra_fields); found {(first_line or '')[:200]!r}"
         )
-    dup = sorted({h for h in header if header.count(h) > 1 and h in spec.column_names})
+    keys = {c.header_key for c in spec.columns}
+    dup = sorted({h for h in header if header.count(h) > 1 and h in keys})
     if dup:
         raise UnreadableFile(f"the header names column(s) {', '.join(dup)} more than once")
-    field = {c.name: f"f{header.index(c.name) + 1}" for c in found}
+    field = {c.name: f"f{header.index(c.header_key) + 1}" for c in found}
     derived: dict[str, str] = {}
     values: dict[str, str] = {}
     problems: list[str] = []
@@ -244,7 +265,7 @@ def extract_layout(spec: ExtractSpec, first_line: str | None, tz: str) -> tuple[
             values[col.name] = col.name
         problems.extend(_problems(col, field[col.name], values[col.name]))
     original = header_names(first_line)
-    extra = [(i, original[i - 1]) for i, c in enumerate(header, start=1) if c not in field]
+    extra = [(i, original[i - 1]) for i, c in enumerate(header, start=1) if c not in keys]
     values["extra_fields"] = extra_fields_json(extra)
     h = len(header)
     expected = f"expected {h} fields as in the header"

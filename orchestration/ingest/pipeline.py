@@ -180,7 +180,9 @@ def _not_ctr_file(path: Path) -> str | None:
         )
     return (
         f"{what}: not loaded. Contact trace records are JSON (one record, an array, JSON lines "
-        "or Firehose's concatenated records); move other exports out of amazon_connect/ctr/"
+        "or Firehose's concatenated records); move other exports out of amazon_connect/ctr/ "
+        "(historical metrics reports load from amazon_connect/historical_metrics/queue/ and "
+        "/agent/)"
     )
 
 

@@ -8,16 +8,11 @@
 
 with
 
-{% set raw_tables = [
-    ('raw_asterisk', 'queue_log'),
-    ('raw_asterisk', 'cdr'),
-    ('raw_roster', 'agents'),
-    ('raw_amazon_connect', 'contact_trace_records'),
-    ('raw_mapped', 'contacts'),
-] %}
+{#- every raw table of the ingestion (generated: orchestration/ingest/dbt_sources.py) -#}
+{% set raw_tables = raw_tables() %}
 
 {% for schema, table in raw_tables %}
-{{ table }}_rows as (
+{{ schema }}__{{ table }}_rows as (
 
     select
         _file_name as file_name,
@@ -33,7 +28,7 @@ with
 unioned as (
 
     {% for schema, table in raw_tables %}
-    select * from {{ table }}_rows
+    select * from {{ schema }}__{{ table }}_rows
     {% if not loop.last %}union all{% endif %}
     {% endfor %}
 
