@@ -41,10 +41,11 @@ BIN = Path(sys.executable).parent
 # name: (days, agents); every size also simulates one more day, landed as the daily run
 SIZES: dict[str, tuple[int, int]] = {
     "month40": (30, 40),
+    "month300": (30, 300),
     "quarter300": (91, 300),
     "year300": (365, 300),
 }
-DEFAULT_SIZES = ("month40", "year300")
+DEFAULT_SIZES = ("month40", "month300", "year300")
 START = date(2025, 10, 6)  # a Monday; the year spans both DST changes of Europe/Madrid
 SEED = 42
 
@@ -351,6 +352,8 @@ def run_size(name: str, fresh_sim: bool, spark: bool, publish: bool) -> dict[str
     full_s = sum(r.seconds for r in full)
     core_s = sum(r.seconds for r in full if r.name in ("ingest", "dbt"))
     daily_s = sum(r.seconds for r in daily)
+    full_cpu = sum(r.cpu_seconds for r in full)
+    daily_cpu = sum(r.cpu_seconds for r in daily)
     return {
         "size": name,
         "machine": machine(),
@@ -362,6 +365,7 @@ def run_size(name: str, fresh_sim: bool, spark: bool, publish: bool) -> dict[str
         "floor": as_json(floor, rows),
         "full": [as_json(r, rows) for r in full],
         "full_seconds": full_s,
+        "full_cpu_seconds": full_cpu,
         "ingest_dbt_seconds": core_s,
         "full_over_floor": full_s / floor.seconds,
         "ingest_dbt_over_floor": core_s / floor.seconds,
@@ -371,7 +375,9 @@ def run_size(name: str, fresh_sim: bool, spark: bool, publish: bool) -> dict[str
         "daily_new_rows": new_rows,
         "daily": [as_json(r, new_rows) for r in daily],
         "daily_seconds": daily_s,
+        "daily_cpu_seconds": daily_cpu,
         "daily_over_full": daily_s / full_s,
+        "daily_over_full_cpu": daily_cpu / full_cpu if full_cpu else None,
         "publish": "measured" if publish else "not available (no `ccwh publish` command)",
         "spark": [as_json(r, rows) for r in spark_results],
         "ok": all(r.ok for r in [floor, *full, *daily, *spark_results]),

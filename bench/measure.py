@@ -5,6 +5,9 @@ tree (the process and all its descendants: dbt's threads, node, Python data load
 sampled from /proc every 0.1 s (Linux; no extra dependency). Sampling can miss a peak
 shorter than the interval; the kernel's own high-water mark of the largest single descendant
 (`resource.getrusage(RUSAGE_CHILDREN).ru_maxrss`) is recorded beside it as a cross-check.
+
+CPU time (user + system of the whole tree, from the same getrusage delta) is recorded too:
+on a shared machine wall time depends on the other jobs, CPU time much less.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ POLL_SECONDS = 0.1
 class StageResult:
     name: str
     seconds: float
+    cpu_seconds: float
     peak_rss_bytes: int
     max_child_rss_bytes: int
     returncode: int
@@ -87,7 +91,8 @@ def run_stage(
     full_env = dict(os.environ)
     full_env.update(env or {})
     log = open(log_path, "w") if log_path else subprocess.DEVNULL  # noqa: SIM115
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    usage_before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    before = usage_before.ru_maxrss
     started = time.perf_counter()
     proc = subprocess.Popen(
         list(command), cwd=cwd, env=full_env, stdout=log, stderr=subprocess.STDOUT
@@ -109,13 +114,18 @@ def run_stage(
     poller.join()
     if log_path:
         log.close()  # type: ignore[union-attr]
-    after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    usage_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    after = usage_after.ru_maxrss
+    cpu = (usage_after.ru_utime + usage_after.ru_stime) - (
+        usage_before.ru_utime + usage_before.ru_stime
+    )
     tail = ""
     if log_path and log_path.exists():
         tail = "\n".join(log_path.read_text(errors="replace").splitlines()[-15:])
     return StageResult(
         name=name,
         seconds=seconds,
+        cpu_seconds=cpu,
         peak_rss_bytes=peak,
         # ru_maxrss is in KiB on Linux and only grows: it says something only when it did
         max_child_rss_bytes=max(after, before) * 1024 if after > before else 0,
