@@ -16,7 +16,7 @@ export DAGSTER_HOME := $(CURDIR)/.dagster_home
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .PHONY: run test test-spark setup setup-python setup-node setup-browser setup-postgres \
-	setup-spark run-postgres run-spark postgres-stop serve site lint clean
+	setup-spark run-postgres run-spark postgres-stop serve site lint clean bench
 
 run: setup
 	$(BIN)/ccwh run
@@ -45,6 +45,12 @@ setup-spark: setup-python $(SPARK_STAMP)
 $(SPARK_STAMP): pyproject.toml
 	$(BIN)/pip install -q -e '.[dev,postgres,spark]'
 	touch $@
+
+# The benchmark (bench/, not part of `make test`): a month of 40 agents and a year of 300
+# agents through the whole pipeline; results in bench/RESULTS.md and bench/results.json.
+# A subset: `.venv/bin/python -m bench --sizes month40`; with Spark: `make bench BENCH_ARGS=--spark`.
+bench: setup
+	nice $(BIN)/python -m bench $(BENCH_ARGS)
 
 # PostgreSQL server binaries for the cross-engine check and `make run-postgres` (the
 # project runs its own server under warehouse/postgres/, see orchestration/engines).

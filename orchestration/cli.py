@@ -4,6 +4,7 @@
     ccwh ingest                    load new landing files into the raw tables
     ccwh ingest --accept FILE      ... loading FILE even if it breaks its contract
     ccwh run                       simulate (if landing/ is empty), ingest, dbt build, site
+    ccwh run --full-refresh        ... rebuilding the incremental models from scratch
     ccwh site build | serve        build the report site / serve it on 127.0.0.1
     ccwh catalog docs              regenerate the KPI doc blocks from seeds/kpi_catalog.csv
 """
@@ -70,6 +71,14 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     return 1 if any(r.status in ("failed", "rejected") for r in results) else 0
 
 
+def main_run_config(log_level: str, *, full_refresh: bool = False) -> dict:
+    """Run config of the `main` job: console log level; dbt --full-refresh when asked."""
+    config: dict = {"loggers": {"console": {"config": {"log_level": log_level}}}}
+    if full_refresh:
+        config["ops"] = {"dbt_models": {"config": {"full_refresh": True}}}
+    return config
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     cfg = settings()
     started = time.perf_counter()
@@ -90,7 +99,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         result = defs.resolve_job_def("main").execute_in_process(
             instance=instance,
             raise_on_error=False,
-            run_config={"loggers": {"console": {"config": {"log_level": args.log_level}}}},
+            run_config=main_run_config(args.log_level, full_refresh=args.full_refresh),
         )
     failed_checks = [
         e.asset_check_evaluation_data
@@ -163,6 +172,12 @@ def build_parser() -> argparse.ArgumentParser:
     sim_options(p)
     p.add_argument("--simulate", action="store_true", help="simulate even if landing/ has files")
     p.add_argument("--log-level", default="WARNING", help="Dagster console log level")
+    p.add_argument(
+        "--full-refresh",
+        action="store_true",
+        help="rebuild the incremental dbt models from scratch instead of adding the files "
+        "loaded since the last build (after changing a model, a seed or the queue config)",
+    )
     p.set_defaults(func=cmd_run)
 
     p = sub.add_parser("site", help="build or serve the report site")

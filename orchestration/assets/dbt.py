@@ -4,7 +4,6 @@ dbt sources map to the ingestion assets by their schema and table (`raw_asterisk
 so the lineage in the Dagster UI runs from landing files to KPI tables.
 """
 
-
 from collections.abc import Mapping
 from typing import Any
 
@@ -55,6 +54,13 @@ class WarehouseTranslator(DagsterDbtTranslator):
 ensure_manifest()
 
 
+class DbtBuildConfig(dg.Config):
+    """`full_refresh`: rebuild the incremental models from scratch (`ccwh run --full-refresh`)
+    instead of reading only the landing files loaded since the last build (DECISIONS.md D60)."""
+
+    full_refresh: bool = False
+
+
 @dbt_assets(
     manifest=dbt_project.manifest_path,
     project=dbt_project,
@@ -62,6 +68,7 @@ ensure_manifest()
         settings=DagsterDbtTranslatorSettings(enable_asset_checks=True)
     ),
 )
-def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
+def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, config: DbtBuildConfig):
     """Seeds, staging, intermediate and mart models, with their tests as asset checks."""
-    yield from dbt.cli(["build"], context=context).stream()
+    args = ["build", "--full-refresh"] if config.full_refresh else ["build"]
+    yield from dbt.cli(args, context=context).stream()

@@ -15,13 +15,28 @@
     The repeated autumn hour is resolved by the uniqueid's UTC epoch (DECISIONS.md D50).
     Rows delivered twice (the same row in two files) are kept once, from the earliest
     loaded file; identical rows within one file are kept (a file cannot repeat a call).
+    Incremental by file (macros/incremental/incremental.sql, DECISIONS.md D60): a run reads
+    only the files loaded since the last build and the files with calls that started in the
+    same time span (copies of a row share its start), and replaces their rows.
 */
 
+{{ config(
+    pre_hook="{{ delete_file_batch('raw_asterisk', 'cdr', 'call_start') }}",
+    **incremental_by_file_config()
+) }}
+
 with
+
+{% if is_incremental() %}
+{{ file_batch_ctes(source('raw_asterisk', 'cdr'), 'call_start') }}
+{% endif %}
 
 source as (
 
     select * from {{ source('raw_asterisk', 'cdr') }}
+    {% if is_incremental() %}
+    where {{ file_batch_rows_filter('call_start') }}
+    {% endif %}
 
 ),
 
@@ -71,6 +86,9 @@ deduplicated as (
     select *
     from delivered
     where _file_name = first_delivering_file
+    {% if is_incremental() %}
+        and _file_name in (select _file_name from batch_files)
+    {% endif %}
 
 ),
 

@@ -19,13 +19,28 @@
       callerid (`customer_id`), PBXware's param1 on call events, and every parameter of
       events outside the documented grammar (vendor events such as PBXware OUTDIAL carry
       dialled numbers). Unknown events are kept and counted, never dropped.
+    - Incremental by file (macros/incremental/incremental.sql, DECISIONS.md D60): a run
+      reads only the files loaded since the last build and the files with events in the
+      same time span (copies of an event share its epoch), and replaces their rows.
 */
 
+{{ config(
+    pre_hook="{{ delete_file_batch('raw_asterisk', 'queue_log', 'event_epoch') }}",
+    **incremental_by_file_config()
+) }}
+
 with
+
+{% if is_incremental() %}
+{{ file_batch_ctes(source('raw_asterisk', 'queue_log'), 'event_epoch') }}
+{% endif %}
 
 source as (
 
     select * from {{ source('raw_asterisk', 'queue_log') }}
+    {% if is_incremental() %}
+    where {{ file_batch_rows_filter('event_epoch') }}
+    {% endif %}
 
 ),
 
@@ -55,6 +70,9 @@ deduplicated as (
     select *
     from delivered
     where _file_name = first_delivering_file
+    {% if is_incremental() %}
+        and _file_name in (select _file_name from batch_files)
+    {% endif %}
 
 ),
 

@@ -1,0 +1,48 @@
+"""The benchmark's measuring parts (bench/): peak memory and CPU of a process tree, the floor."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from bench.floor import read_floor
+from bench.measure import run_stage
+
+
+def test_run_stage_measures_the_whole_process_tree(tmp_path: Path) -> None:
+    # a child that holds 200 MB and burns CPU for a moment, started by a parent that holds little
+    child = (
+        "import time; a = bytearray(200_000_000); t = time.process_time(); "
+        "exec('while time.process_time() - t < 0.3: pass'); time.sleep(0.5)"
+    )
+    parent = f"import subprocess, sys; subprocess.run([sys.executable, '-c', {child!r}])"
+    result = run_stage("tree", [sys.executable, "-c", parent], log_path=tmp_path / "log")
+    assert result.ok
+    assert result.peak_rss_bytes > 200_000_000
+    assert result.cpu_seconds >= 0.3
+    assert result.seconds >= 0.8
+    failed = run_stage("fail", [sys.executable, "-c", "raise SystemExit(3)"])
+    assert failed.returncode == 3 and not failed.ok
+
+
+def test_floor_reads_every_line_of_every_landing_file(tmp_path: Path) -> None:
+    queue_log = tmp_path / "asterisk" / "queue_log"
+    cdr = tmp_path / "asterisk" / "cdr"
+    queue_log.mkdir(parents=True)
+    cdr.mkdir(parents=True)
+    (queue_log / "queue_log-20260101").write_text(
+        "1767225600|c1|sales|NONE|ENTERQUEUE||600123123|1\n"
+        "1767225610|c1|sales|Agent/1001|CONNECT|10|1767225600.1|3\n"
+        "1767225700|c1|sales|Agent/1001|COMPLETECALLER|10|90|1\n"
+    )
+    (queue_log / "queue_log-20260102").write_text("1767312000|NONE|sales|Agent/1001|PAUSE|Break\n")
+    (cdr / "Master-20260101.csv").write_text(
+        '"","600123123","6001","ext-queues","""x"" <600123123>","PJSIP/t-1","PJSIP/1001-2",'
+        '"Queue","sales,t","2026-01-01 01:00:00","2026-01-01 01:00:10","2026-01-01 01:01:40",'
+        '100,90,"ANSWERED","DOCUMENTATION","1767225600.1","","","1767225600.1",1\n'
+    )
+    floor = read_floor(tmp_path)
+    assert floor["queue_log"] == {"files": 2, "rows": 4, "bytes": floor["queue_log"]["bytes"]}
+    assert floor["cdr"]["rows"] == 1
+    assert floor["rows"] == 5
+    assert floor["bytes"] == sum(p.stat().st_size for p in tmp_path.rglob("*") if p.is_file())
