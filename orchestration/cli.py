@@ -137,9 +137,10 @@ def cmd_site(args: argparse.Namespace) -> int:
 
 def cmd_catalog(args: argparse.Namespace) -> int:
     from orchestration.catalog import write_doc_blocks
+    from orchestration.semantic import write_metrics
 
-    path = write_doc_blocks()
-    print(f"wrote {path}")
+    for path in (write_doc_blocks(), write_metrics()):
+        print(f"wrote {path}")
     return 0
 
 
@@ -232,7 +233,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_docs)
 
     p = sub.add_parser("catalog", help="KPI catalog tools")
-    p.add_argument("action", choices=["docs"], help="docs: write the KPI doc blocks")
+    p.add_argument(
+        "action",
+        choices=["docs"],
+        help="docs: write the KPI doc blocks and the semantic-layer metrics",
+    )
     p.set_defaults(func=cmd_catalog)
     return parser
 
