@@ -41,15 +41,37 @@ def _engine_parts(warehouse: Path, semantic_manifest: Path):
         profiles_path=PROJECT_DIR, project_path=PROJECT_DIR
     )
     adapter = get_adapter_by_type(project.profile.credentials.type)
-    return load_semantic_manifest(semantic_manifest), AdapterBackedSqlClient(adapter)
+    # DuckDB names a file's catalog after the file: the relations of a manifest parsed
+    # against another file name are moved to this warehouse's catalog
+    manifest = load_semantic_manifest(semantic_manifest, database=Path(warehouse).stem)
+    return manifest, AdapterBackedSqlClient(adapter)
 
 
-def load_semantic_manifest(path: Path):
+def _relocate(node: object, database: str) -> None:
+    """Set the database of every node_relation in a semantic manifest (JSON) to `database`."""
+    if isinstance(node, dict):
+        relation = node.get("node_relation")
+        if isinstance(relation, dict) and relation.get("database"):
+            relation["database"] = database
+            relation["relation_name"] = (
+                f'"{database}"."{relation["schema_name"]}"."{relation["alias"]}"'
+            )
+        for value in node.values():
+            _relocate(value, database)
+    elif isinstance(node, list):
+        for value in node:
+            _relocate(value, database)
+
+
+def load_semantic_manifest(path: Path, database: str | None = None):
     from metricflow_semantics.model.dbt_manifest_parser import (
         parse_manifest_from_dbt_generated_manifest,
     )
 
-    return parse_manifest_from_dbt_generated_manifest(manifest_json_string=Path(path).read_text())
+    raw = json.loads(Path(path).read_text())
+    if database:
+        _relocate(raw, database)
+    return parse_manifest_from_dbt_generated_manifest(manifest_json_string=json.dumps(raw))
 
 
 def validate(semantic_manifest: Path, warehouse: Path | None = None) -> list[str]:
