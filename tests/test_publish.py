@@ -95,6 +95,12 @@ def test_snapshot_holds_every_mart_as_the_warehouse(pipeline_run: PipelineRun) -
                 """
             ).fetchone()
             assert counts[0] == counts[1] and counts[2] == 0, (table, counts)
+        # the dbt docs travel as comments: the KPI's catalog text on its column
+        (comment,) = con.execute(
+            "select comment from duckdb_columns() where schema_name = 'marts' "
+            "and table_name = 'kpi_queue_daily' and column_name = 'service_level'"
+        ).fetchone()
+        assert comment.startswith("**Service level** (Nivel de servicio)"), comment
         published = dict(con.execute("select table_name, row_count from publish.tables").fetchall())
         assert set(published) == set(marts)
         assert con.execute("select count(*) from publish.build").fetchone()[0] == 1
@@ -204,6 +210,8 @@ def test_parquet_manifest_describes_every_mart(pipeline_run: PipelineRun) -> Non
                 [name.split(".")[1]],
             ).fetchall()
             assert [(c["name"], c["type"]) for c in entry["columns"]] == columns, name
+            if name.startswith("marts.kpi_"):
+                assert entry["description"].startswith("One row per"), name
             for f in entry["files"]:
                 path = root / f["path"]
                 assert path.stat().st_size == f["bytes"] and _sha256(path) == f["sha256"], path
@@ -330,6 +338,14 @@ def test_sqlalchemy_reads_every_mart_as_duckdb_has_it(
             counts = dict(
                 con.execute(text("select table_name, row_count from publish.tables")).all()
             )
+            described = con.execute(
+                text(
+                    "select col_description('marts.kpi_queue_daily'::regclass, ordinal_position)"
+                    " from information_schema.columns where table_schema = 'marts'"
+                    " and table_name = 'kpi_queue_daily' and column_name = 'aht_seconds'"
+                )
+            ).scalar_one()
+            assert described.startswith("**Average handle time (AHT)**"), described
             for table in mart_names(pipeline_run):
                 n = con.execute(text(f"select count(*) from marts.{table}")).scalar_one()
                 (want,) = warehouse_rows(pipeline_run, f"select count(*) from marts.{table}")[0]

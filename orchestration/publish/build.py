@@ -8,8 +8,9 @@ column named `*_date` (`fct_contacts.contact_date`, `fct_agent_states.state_date
 
 from __future__ import annotations
 
+import json
 import subprocess
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -36,6 +37,9 @@ class MartTable:
     name: str
     columns: tuple[Column, ...]
     rows: int
+    # from the dbt docs (model and column descriptions, doc blocks rendered); may be empty
+    description: str = ""
+    column_descriptions: dict[str, str] = field(default_factory=dict, compare=False)
 
     @property
     def qualified(self) -> str:
@@ -99,6 +103,27 @@ def build_info(warehouse_path: Path) -> BuildInfo:
     )
 
 
+MANIFEST_PATH = PROJECT_DIR / "target" / "manifest.json"
+
+
+def dbt_descriptions(manifest_path: Path = MANIFEST_PATH) -> dict[str, tuple[str, dict[str, str]]]:
+    """model name -> (description, {column: description}) of the mart models, from dbt's
+    manifest (KPI columns carry their catalog doc block); empty when there is no manifest."""
+    try:
+        manifest = json.loads(Path(manifest_path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    found = {}
+    for node in manifest.get("nodes", {}).values():
+        if node.get("resource_type") == "model" and node.get("schema") == MARTS_SCHEMA:
+            columns = {
+                name: (column.get("description") or "").strip()
+                for name, column in (node.get("columns") or {}).items()
+            }
+            found[node["name"]] = ((node.get("description") or "").strip(), columns)
+    return found
+
+
 def open_warehouse(warehouse_path: Path) -> duckdb.DuckDBPyConnection:
     """The warehouse, read-only; a clear error when it is missing or locked by a writer."""
     warehouse_path = Path(warehouse_path)
@@ -137,6 +162,7 @@ def mart_tables(con: duckdb.DuckDBPyConnection, catalog: str | None = None) -> l
             "first (`make run`)"
         )
     prefix = f"{catalog}." if catalog else ""
+    docs = dbt_descriptions()
     tables = []
     for name in names:
         columns = tuple(
@@ -151,5 +177,6 @@ def mart_tables(con: duckdb.DuckDBPyConnection, catalog: str | None = None) -> l
             ).fetchall()
         )
         rows = con.execute(f"select count(*) from {prefix}{MARTS_SCHEMA}.{name}").fetchone()[0]
-        tables.append(MartTable(MARTS_SCHEMA, name, columns, int(rows)))
+        description, column_docs = docs.get(name, ("", {}))
+        tables.append(MartTable(MARTS_SCHEMA, name, columns, int(rows), description, column_docs))
     return tables

@@ -88,7 +88,15 @@ def _copy_table(con: duckdb.DuckDBPyConnection, table: MartTable, build_dir: Pat
         )
     return {
         "table": table.qualified,
-        "columns": [{"name": c.name, "type": c.type} for c in table.columns],
+        "description": table.description,
+        "columns": [
+            {
+                "name": c.name,
+                "type": c.type,
+                "description": table.column_descriptions.get(c.name, ""),
+            }
+            for c in table.columns
+        ],
         "rows": table.rows,
         "partitioning": (
             {

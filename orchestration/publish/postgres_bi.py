@@ -164,6 +164,7 @@ def load_bi_database(server: PostgresServer, publish_dir: Path, work_dir: Path) 
                         f"build but {rows} were loaded into PostgreSQL"
                     )
                 loaded[f"marts.{name}"] = rows
+                _comment(cur, name, entry)
             _publish_tables(cur, manifest, loaded)
             # the swap: one transaction, so readers see the old marts or the new ones
             cur.execute("drop schema if exists marts cascade")
@@ -188,6 +189,18 @@ def load_bi_database(server: PostgresServer, publish_dir: Path, work_dir: Path) 
         password=password,
         tables=loaded,
     )
+
+
+def _comment(cur, name: str, entry: dict) -> None:
+    """The dbt docs as comments: Metabase imports them as descriptions, DBeaver shows them."""
+    if entry.get("description"):
+        cur.execute(f"comment on table {LOAD_SCHEMA}.{name} is %s", (entry["description"],))
+    for column in entry["columns"]:
+        if column.get("description"):
+            cur.execute(
+                f"comment on column {LOAD_SCHEMA}.{name}.{column['name']} is %s",
+                (column["description"],),
+            )
 
 
 def _publish_tables(cur, manifest: dict, loaded: dict[str, int]) -> None:

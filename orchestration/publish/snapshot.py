@@ -86,6 +86,7 @@ def write_snapshot(warehouse_path: Path, out_path: Path, build: BuildInfo) -> li
                 raise PublishError(
                     f"publish: the snapshot's row counts differ from the warehouse's: {wrong}"
                 )
+            _write_comments(con, snap, tables)
             _write_publish_schema(con, f"{snap}.publish", build, written)
             con.execute("checkpoint")
         finally:
@@ -100,6 +101,25 @@ def write_snapshot(warehouse_path: Path, out_path: Path, build: BuildInfo) -> li
         tmp.with_name(tmp.name + ".wal").unlink(missing_ok=True)
         raise
     return written
+
+
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _write_comments(con: duckdb.DuckDBPyConnection, catalog: str, tables: list[MartTable]):
+    """The dbt docs as table and column comments (DBeaver, Metabase... show them)."""
+    for table in tables:
+        if table.description:
+            con.execute(
+                f"comment on table {catalog}.{table.qualified} is {_quote(table.description)}"
+            )
+        names = {c.name for c in table.columns}
+        for column, text in table.column_descriptions.items():
+            if text and column in names:
+                con.execute(
+                    f"comment on column {catalog}.{table.qualified}.{column} is {_quote(text)}"
+                )
 
 
 def _write_publish_schema(
