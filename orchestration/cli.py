@@ -7,7 +7,7 @@ ccwh run                       simulate (if landing/ is empty), ingest, dbt buil
 ccwh site build | serve        build the report site / serve it on 127.0.0.1
 ccwh catalog docs              regenerate the KPI doc blocks from seeds/kpi_catalog.csv
 ccwh publish [--postgres]      BI outputs: DuckDB snapshot, Parquet (+ PostgreSQL)
-ccwh docs                      dbt docs (static) into the report site's dbt-docs/
+ccwh docs                      dbt docs (static) into the report site's _dbt-docs/
 """
 
 from __future__ import annotations
@@ -114,7 +114,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     print(f"  landing files:  {cfg.landing_dir}")
     print(f"  warehouse:      {cfg.warehouse_path}   (schemas raw_*, staging, marts)")
     print(f"  report site:    {cfg.site_dir}   (make site → http://127.0.0.1:3001/)")
-    print(f"  dbt docs:       {cfg.site_dir / 'dbt-docs' / 'index.html'}")
+    print(f"  dbt docs:       {cfg.site_dir / '_dbt-docs' / 'index.html'}")
     print(f"  BI snapshot:    {cfg.publish_dir / 'ccwh_marts.duckdb'}   (DuckDB, read-only)")
     print(f"  BI Parquet:     {cfg.publish_dir / 'parquet'}/   (manifest.json)")
     print("  BI PostgreSQL:  make serve-bi")
@@ -229,7 +229,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=cmd_publish)
 
-    p = sub.add_parser("docs", help="generate the dbt docs into the report site (dbt-docs/)")
+    p = sub.add_parser("docs", help="generate the dbt docs into the report site (_dbt-docs/)")
     p.set_defaults(func=cmd_docs)
 
     p = sub.add_parser("catalog", help="KPI catalog tools")

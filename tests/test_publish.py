@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import stat
 import subprocess
 import sys
@@ -32,6 +33,7 @@ from orchestration.publish import snapshot as snapshot_module
 from orchestration.publish.dbt_docs import check_offline, external_fetches
 from orchestration.publish.parquet import BUILDS_DIR, read_manifest
 from orchestration.publish.snapshot import SNAPSHOT_NAME, snapshot_build_id
+from orchestration.site import SiteBuild
 from tests.conftest import PROJECT_DIR, PipelineRun
 
 KPI_COLUMNS = "queue_id, site_id, date_local, service_level, aht_seconds, abandonment_rate"
@@ -70,7 +72,7 @@ def test_run_publishes_and_prints_where(pipeline_run: PipelineRun) -> None:
     publish_dir = published_dir(pipeline_run)
     assert (publish_dir / SNAPSHOT_NAME).is_file()
     assert (publish_dir / "parquet" / "manifest.json").is_file()
-    assert (pipeline_run.site_dir / "dbt-docs" / "index.html").is_file()
+    assert (pipeline_run.site_dir / "_dbt-docs" / "index.html").is_file()
 
 
 # ----------------------------------------------------------------------- DuckDB snapshot
@@ -422,15 +424,48 @@ def test_a_second_load_swaps_the_marts_under_an_open_session(
         engine.dispose()
 
 
+def test_a_session_idle_in_a_transaction_does_not_hold_the_publish(
+    pipeline_run: PipelineRun, bi_database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sqlalchemy import create_engine, text
+
+    from orchestration.engines.postgres import PostgresServer
+    from orchestration.publish import postgres_bi
+
+    monkeypatch.setattr(postgres_bi, "LOCK_TIMEOUT_SECONDS", 1)
+    engine = create_engine(bi_database.sqlalchemy_url)
+    try:
+        with engine.connect() as con:
+            # a transaction left open after a read: it holds a lock on the table
+            before = con.execute(text("select build_id from publish.build")).scalar_one()
+            con.execute(text("select count(*) from marts.kpi_queue_daily")).scalar_one()
+            publish(pipeline_run.warehouse_path, published_dir(pipeline_run))
+            server = PostgresServer(BI_SERVERS[bi_database.port])
+            with pytest.raises(PublishError, match="keep the previous build"):
+                postgres_bi.load_bi_database(
+                    server, published_dir(pipeline_run), server.root / "bi_load"
+                )
+            con.rollback()
+            after = con.execute(text("select build_id from publish.build")).scalar_one()
+            assert after == before
+    finally:
+        engine.dispose()
+
+
 # ------------------------------------------------------------------------------ dbt docs
 
 
 def test_dbt_docs_are_in_the_site_and_declare_the_exposures(pipeline_run: PipelineRun) -> None:
-    folder = pipeline_run.site_dir / "dbt-docs"
+    folder = pipeline_run.site_dir / "_dbt-docs"
     index = folder / "index.html"
     check_offline(index)
     html = index.read_text(encoding="utf-8")
     assert "kpi_queue_daily" in html and "kpi_service_level" in html  # models and doc blocks
+    # no address of another host in a src= or href= (the tracker's address was removed)
+    assert "cloudfront.net" not in html
+    assert not re.findall(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//(?!127\.0\.0\.1)""", html)
+    # ... and it is not one of the site's report pages (those have tiles and charts)
+    assert "_dbt-docs/index.html" not in SiteBuild.from_dir(pipeline_run.site_dir).pages
     manifest = json.loads((folder / "manifest.json").read_text())
     exposures = {e["name"]: e for e in manifest["exposures"].values()}
     for name in ("report_overview", "report_queue", "report_glossary"):
@@ -490,7 +525,7 @@ def docs_page(pipeline_run: PipelineRun) -> Iterator[tuple[object, list[str], li
             context.route("**/*", route)
             page = context.new_page()
             page.on("request", lambda r: requests.append(r.url))
-            page.goto(base + "dbt-docs/index.html#!/model/model.contact_center.kpi_queue_daily")
+            page.goto(base + "_dbt-docs/index.html#!/model/model.contact_center.kpi_queue_daily")
             yield page, requests, blocked
         finally:
             browser.close()

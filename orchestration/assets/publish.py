@@ -63,15 +63,21 @@ def _load_postgres(warehouse: Path) -> tuple[bool, Path]:
     ),
 )
 def bi_exports(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
-    from orchestration.publish import publish
+    from orchestration.publish import PublishError, publish
 
     load_pg, server_dir = _load_postgres(warehouse.warehouse)
-    result = publish(
-        warehouse.warehouse,
-        settings().publish_dir,
-        postgres=load_pg,
-        postgres_dir=server_dir,
-    )
+    result = publish(warehouse.warehouse, settings().publish_dir)
+    if load_pg:
+        from orchestration.publish.postgres_bi import publish_postgres
+
+        try:
+            result.postgres = publish_postgres(settings().publish_dir, server_dir)
+        except PublishError as error:
+            if postgres_mode() == "always":
+                raise
+            # `auto`: the snapshot and the Parquet are published; the BI server keeps the
+            # previous build and says why (a BI session held the marts)
+            context.log.warning(str(error))
     for line in result.summary_lines():
         context.log.info(line.strip())
     metadata = {
@@ -95,7 +101,7 @@ def bi_exports(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
     group_name="publish",
     kinds={"dbt", "html"},
     deps=[report_site, *MART_KEYS],
-    description="dbt docs (static: lineage, column docs, KPI doc blocks) in the site's dbt-docs/.",
+    description="dbt docs (static: lineage, column docs, KPI doc blocks) in the site's _dbt-docs/.",
 )
 def dbt_docs(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
     from orchestration.publish.dbt_docs import publish_dbt_docs

