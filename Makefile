@@ -16,7 +16,7 @@ export DAGSTER_HOME := $(CURDIR)/.dagster_home
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .PHONY: run test test-spark setup setup-python setup-node setup-browser setup-postgres \
-	setup-spark run-postgres run-spark postgres-stop serve site lint clean bench
+	setup-spark run-postgres run-spark postgres-stop serve serve-bi publish site lint clean bench
 
 run: setup
 	$(BIN)/ccwh run
@@ -35,7 +35,7 @@ setup-python: $(STAMP)
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[dev,postgres]'
+	$(BIN)/pip install -q -e '.[dev,postgres,semantic]'
 	touch $@
 
 setup-spark: setup-python $(SPARK_STAMP)
@@ -43,7 +43,7 @@ setup-spark: setup-python $(SPARK_STAMP)
 	  echo "installing Debian's Java 17 for Spark"; \
 	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q openjdk-17-jre-headless; }
 $(SPARK_STAMP): pyproject.toml
-	$(BIN)/pip install -q -e '.[dev,postgres,spark]'
+	$(BIN)/pip install -q -e '.[dev,postgres,semantic,spark]'
 	touch $@
 
 # The benchmark (bench/, not part of `make test`): a month of 40 agents and a year of 300
@@ -79,6 +79,15 @@ run-postgres: setup setup-postgres
 
 postgres-stop:
 	$(BIN)/python -m orchestration.engines postgres stop
+
+# The marts for BI tools (README, "Connecting a BI tool"): `make run` publishes the DuckDB
+# snapshot and the Parquet files; serve-bi also loads them into the project's PostgreSQL
+# (database ccwh_bi, read-only role ccwh_bi_reader) and prints the connection string.
+publish: setup
+	$(BIN)/ccwh publish
+
+serve-bi: setup setup-postgres
+	$(BIN)/ccwh publish --postgres
 
 run-spark: setup setup-spark
 	$(BIN)/python -m orchestration.engines export spark

@@ -7,6 +7,8 @@
     ccwh run --full-refresh        ... rebuilding the incremental models from scratch
     ccwh site build | serve        build the report site / serve it on 127.0.0.1
     ccwh catalog docs              regenerate the KPI doc blocks from seeds/kpi_catalog.csv
+    ccwh publish [--postgres]      BI outputs: DuckDB snapshot, Parquet (+ PostgreSQL)
+    ccwh docs                      dbt docs (static) into the report site's _dbt-docs/
 """
 
 from __future__ import annotations
@@ -85,8 +87,13 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.simulate or not _landing_has_files(cfg.landing_dir):
         cmd_simulate(
             argparse.Namespace(
-                out=str(cfg.landing_dir), days=args.days, agents=args.agents,
-                queues=DEFAULT_QUEUES, seed=args.seed, start=args.start, quiet=args.quiet,
+                out=str(cfg.landing_dir),
+                days=args.days,
+                agents=args.agents,
+                queues=DEFAULT_QUEUES,
+                seed=args.seed,
+                start=args.start,
+                quiet=args.quiet,
             )
         )
     _prepare_dagster_home()
@@ -116,6 +123,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     print(f"  landing files:  {cfg.landing_dir}")
     print(f"  warehouse:      {cfg.warehouse_path}   (schemas raw_*, staging, marts)")
     print(f"  report site:    {cfg.site_dir}   (make site → http://127.0.0.1:3001/)")
+    print(f"  dbt docs:       {cfg.site_dir / '_dbt-docs' / 'index.html'}")
+    print(f"  BI snapshot:    {cfg.publish_dir / 'ccwh_marts.duckdb'}   (DuckDB, read-only)")
+    print(f"  BI Parquet:     {cfg.publish_dir / 'parquet'}/   (manifest.json)")
+    print("  BI PostgreSQL:  make serve-bi")
     if failed_checks:
         print(f"  {len(failed_checks)} non-blocking checks failed: see `make serve`")
     return 0
@@ -135,9 +146,48 @@ def cmd_site(args: argparse.Namespace) -> int:
 
 def cmd_catalog(args: argparse.Namespace) -> int:
     from orchestration.catalog import write_doc_blocks
+    from orchestration.semantic import write_metrics
 
-    path = write_doc_blocks()
-    print(f"wrote {path}")
+    for path in (write_doc_blocks(), write_metrics()):
+        print(f"wrote {path}")
+    return 0
+
+
+def cmd_publish(args: argparse.Namespace) -> int:
+    from orchestration.publish import PublishError, publish
+
+    cfg = settings()
+    try:
+        result = publish(
+            cfg.warehouse_path,
+            cfg.publish_dir,
+            postgres=args.postgres,
+            postgres_dir=cfg.warehouse_dir / "postgres",
+        )
+    except PublishError as error:
+        print(str(error), file=sys.stderr)
+        return 1
+    timing = ", ".join(f"{k} {v:.1f} s" for k, v in result.seconds.items())
+    print(f"published build {result.build.build_id} ({timing})")
+    for line in result.summary_lines():
+        print(line)
+    if result.postgres is not None:
+        db = result.postgres
+        print(f"  connection:     {db.url}")
+        print(
+            f"                  psql: PGPASSWORD=... psql -h {db.host} -p {db.port} "
+            f"-U {db.role} {db.database}   (password: CCWH_BI_PASSWORD or "
+            "warehouse/postgres/bi_password; stop: make postgres-stop)"
+        )
+    return 0
+
+
+def cmd_docs(args: argparse.Namespace) -> int:
+    from orchestration.publish.dbt_docs import publish_dbt_docs
+
+    cfg = settings()
+    docs = publish_dbt_docs(cfg.warehouse_path, cfg.site_dir)
+    print(f"dbt docs ({docs.size_bytes / 1e6:.1f} MB) in {docs.seconds:.1f} s → {docs.index}")
     return 0
 
 
@@ -185,8 +235,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=3001)
     p.set_defaults(func=cmd_site)
 
+    p = sub.add_parser("publish", help="publish the marts for BI tools (snapshot, Parquet)")
+    p.add_argument(
+        "--postgres",
+        action="store_true",
+        help="also start the project's PostgreSQL and load the marts into database ccwh_bi "
+        "with a read-only role (make serve-bi)",
+    )
+    p.set_defaults(func=cmd_publish)
+
+    p = sub.add_parser("docs", help="generate the dbt docs into the report site (_dbt-docs/)")
+    p.set_defaults(func=cmd_docs)
+
     p = sub.add_parser("catalog", help="KPI catalog tools")
-    p.add_argument("action", choices=["docs"], help="docs: write the KPI doc blocks")
+    p.add_argument(
+        "action",
+        choices=["docs"],
+        help="docs: write the KPI doc blocks and the semantic-layer metrics",
+    )
     p.set_defaults(func=cmd_catalog)
     return parser
 

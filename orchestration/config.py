@@ -36,6 +36,14 @@ class Settings:
     def warehouse_dir(self) -> Path:
         return self.warehouse_path.parent
 
+    @property
+    def publish_dir(self) -> Path:
+        """Where `ccwh publish` writes the BI outputs: CCWH_PUBLISH_DIR, else
+        `<warehouse folder>/publish` (so a warehouse elsewhere publishes beside itself)."""
+        if os.environ.get("CCWH_PUBLISH_DIR"):
+            return _path("CCWH_PUBLISH_DIR", "")
+        return self.warehouse_dir / "publish"
+
 
 def settings() -> Settings:
     return Settings(

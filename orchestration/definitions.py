@@ -1,4 +1,4 @@
-"""The one Dagster `Definitions` of the warehouse: ingest → dbt → report site.
+"""The one Dagster `Definitions` of the warehouse: ingest → dbt → report site → publish.
 
 `make serve` opens it in the Dagster UI; `ccwh run` executes the `main` job in process
 (the multi-process executor costs ~10 s per step on a small machine). `ingest_daily` is the
@@ -19,6 +19,7 @@ from orchestration.assets.ingest import (
     ingest_assets,
     ingest_checks,
 )
+from orchestration.assets.publish import bi_exports, dbt_docs
 from orchestration.assets.site import report_site
 from orchestration.dbt_cli import dbt_executable
 from orchestration.resources import WarehouseResource
@@ -29,7 +30,10 @@ DAILY = dg.AssetSelection.groups("ingest_daily")
 main_job = dg.define_asset_job(
     "main",
     selection=dg.AssetSelection.all() - DAILY,
-    description="Load every new landing file, build and test every dbt model, build the site.",
+    description=(
+        "Load every new landing file, build and test every dbt model, build the site, publish "
+        "the marts for BI tools and the dbt docs."
+    ),
     executor_def=dg.in_process_executor,
 )
 
@@ -46,7 +50,7 @@ ingest_daily_job = dg.define_asset_job(
 )
 
 defs = dg.Definitions(
-    assets=[*ingest_assets, *daily_ingest_assets, dbt_models, report_site],
+    assets=[*ingest_assets, *daily_ingest_assets, dbt_models, report_site, bi_exports, dbt_docs],
     asset_checks=ingest_checks,
     jobs=[main_job, ingest_daily_job],
     sensors=[build_landing_sensor(main_job, ingest_daily_job)],

@@ -1,0 +1,220 @@
+"""The dbt semantic layer (MetricFlow): every catalog KPI is a metric, the configs validate,
+and MetricFlow's answers equal the marts'.
+
+The catalog checks and MetricFlow's semantic validation read the semantic manifest of
+`dbt parse` (no warehouse). The answers are queried (MetricFlow's Python API, in a child
+process: orchestration/metrics.py) from the warehouse of the session's pipeline run, and
+compared with kpi_queue_daily and kpi_agent_daily: MetricFlow re-aggregates the additive
+measures of kpi_queue_interval by local day, the mart sums the same intervals.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from orchestration.catalog import load_catalog
+from orchestration.dbt_cli import run_dbt
+from orchestration.semantic import (
+    METRICS_PATH,
+    check_metrics_file,
+    check_semantic_manifest,
+    render_metrics,
+)
+from tests.conftest import PROJECT_DIR, PipelineRun
+
+TOLERANCE = 1e-6  # the marts round ratios to 6 decimals (numeric(28, 6))
+
+
+@pytest.fixture(scope="module")
+def semantic_manifest_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    tmp = tmp_path_factory.mktemp("semantic_parse")
+    run_dbt(["parse"], warehouse_path=tmp / "parse.duckdb", target_path=tmp, quiet=True)
+    return tmp / "semantic_manifest.json"
+
+
+@pytest.fixture(scope="module")
+def semantic_manifest(semantic_manifest_path: Path) -> dict:
+    return json.loads(semantic_manifest_path.read_text())
+
+
+def run_metrics(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "orchestration.metrics", *args],
+        cwd=PROJECT_DIR,
+        capture_output=True,
+        text=True,
+    )
+
+
+def mf_query(run: PipelineRun, manifest: Path, metrics: list[str], group_by: list[str]) -> list:
+    proc = run_metrics(
+        "query",
+        "--warehouse",
+        str(run.warehouse_path),
+        "--semantic-manifest",
+        str(manifest),
+        "--metrics",
+        ",".join(metrics),
+        "--group-by",
+        ",".join(group_by),
+    )
+    assert proc.returncode == 0, proc.stderr[-4000:]
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+# ------------------------------------------------------------------ every KPI is a metric
+
+
+def test_metrics_file_is_generated_from_the_catalog() -> None:
+    assert check_metrics_file(load_catalog()) == []
+
+
+def test_metrics_file_check_fails_when_the_catalog_changes() -> None:
+    kpis = load_catalog()
+    assert check_metrics_file(kpis[:-1]), "a KPI dropped from the catalog went unnoticed"
+    assert "name: " + kpis[0].kpi_key in render_metrics(kpis)
+    assert METRICS_PATH.read_text(encoding="utf-8").count("\n- name: ") == len(kpis)
+
+
+def test_every_catalog_kpi_is_a_metric_on_its_measures(semantic_manifest: dict) -> None:
+    kpis = load_catalog()
+    problems = check_semantic_manifest(kpis, semantic_manifest)
+    assert not problems, "semantic layer:\n- " + "\n- ".join(problems)
+    metrics = {m["name"]: m for m in semantic_manifest["metrics"]}
+    for kpi in kpis:
+        metric = metrics[kpi.kpi_key]
+        assert metric["type"] == ("ratio" if kpi.numerator_column else "simple"), kpi.kpi_key
+
+
+def test_semantic_check_names_what_is_missing(semantic_manifest: dict) -> None:
+    kpis = load_catalog()
+    doctored = copy.deepcopy(semantic_manifest)
+    queue_model = next(s for s in doctored["semantic_models"] if s["name"] == "queue_intervals")
+    queue_model["measures"] = [
+        m for m in queue_model["measures"] if m["name"] != "service_level_denominator"
+    ]
+    summed = next(m for m in queue_model["measures"] if m["name"] == "calls_answered")
+    summed["agg"] = "count"
+    doctored["metrics"] = [m for m in doctored["metrics"] if m["name"] != "answer_rate"]
+    problems = "\n".join(check_semantic_manifest(kpis, doctored))
+    assert "has no measure service_level_denominator" in problems
+    assert "measure calls_answered of semantic model queue_intervals is count(" in problems
+    assert "KPI answer_rate has no semantic-layer metric" in problems
+
+
+def test_metricflow_validates_the_configs(semantic_manifest_path: Path, tmp_path: Path) -> None:
+    proc = run_metrics("validate", "--semantic-manifest", str(semantic_manifest_path))
+    assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-4000:]
+    # ... and the validation can fail: a semantic model whose default time is no dimension
+    broken = json.loads(semantic_manifest_path.read_text())
+    model = next(m for m in broken["semantic_models"] if m["name"] == "queue_intervals")
+    model["defaults"]["agg_time_dimension"] = "no_such_time"
+    path = tmp_path / "semantic_manifest.json"
+    path.write_text(json.dumps(broken))
+    proc = run_metrics("validate", "--semantic-manifest", str(path))
+    assert proc.returncode == 1, proc.stdout[-2000:] + proc.stderr[-2000:]
+    assert "no_such_time" in proc.stdout
+
+
+# ------------------------------------------------------------- MetricFlow's answers = marts'
+
+
+def _mart(run: PipelineRun, sql: str) -> dict:
+    con = duckdb.connect(str(run.warehouse_path), read_only=True)
+    try:
+        cur = con.execute(sql)
+        names = [d[0] for d in cur.description]
+        return {(r[0], str(r[1])): dict(zip(names, r, strict=True)) for r in cur.fetchall()}
+    finally:
+        con.close()
+
+
+def _compare(expected: dict, answered: dict, metrics: list[str]) -> list[str]:
+    problems = []
+    assert set(answered) == set(expected), (
+        f"MetricFlow rows {len(answered)} vs mart rows {len(expected)}: "
+        f"{sorted(set(answered) ^ set(expected))[:5]}"
+    )
+    for key, row in expected.items():
+        for metric in metrics:
+            want, got = row[metric], answered[key][metric]
+            if want is None or got is None:
+                if not (want is None and got is None):
+                    problems.append(f"{key} {metric}: mart {want}, MetricFlow {got}")
+            elif abs(float(want) - float(got)) > TOLERANCE:
+                problems.append(f"{key} {metric}: mart {want}, MetricFlow {got}")
+    return problems
+
+
+def test_metricflow_equals_kpi_queue_daily_for_every_queue_kpi(
+    pipeline_run: PipelineRun, semantic_manifest_path: Path
+) -> None:
+    """Every catalog KPI of the queue model, per queue per local day, as MetricFlow answers
+    it, equals the column of kpi_queue_daily (service level, AHT, abandonment rate...)."""
+    metrics = [k.kpi_key for k in load_catalog() if k.models[0] == "kpi_queue_interval"]
+    assert {"service_level", "aht_seconds", "abandonment_rate", "calls_offered"} <= set(metrics)
+    rows = mf_query(
+        pipeline_run,
+        semantic_manifest_path,
+        metrics,
+        ["queue_interval__queue_id", "metric_time__day"],
+    )
+    answered = {(r["queue_interval__queue_id"], r["metric_time__day"][:10]): r for r in rows}
+    # kpi_queue_daily is keyed by queue, site and day; the simulated center has one site
+    expected = _mart(
+        pipeline_run,
+        f"select queue_id, date_local, {', '.join(metrics)} from marts.kpi_queue_daily",
+    )
+    assert len(expected) > 20
+    problems = _compare(expected, answered, metrics)
+    assert not problems, "\n".join(problems[:20])
+
+
+def test_metricflow_equals_kpi_agent_daily(
+    pipeline_run: PipelineRun, semantic_manifest_path: Path
+) -> None:
+    metrics = [k.kpi_key for k in load_catalog() if k.models[0] == "kpi_agent_daily"]
+    assert {"occupancy", "shrinkage", "contacts_handled"} <= set(metrics)
+    rows = mf_query(
+        pipeline_run,
+        semantic_manifest_path,
+        [*metrics, "agent_aht_seconds"],
+        ["agent_day__agent_id", "metric_time__day"],
+    )
+    answered = {(r["agent_day__agent_id"], r["metric_time__day"][:10]): r for r in rows}
+    for row in answered.values():
+        row["aht_seconds"] = row.pop("agent_aht_seconds")
+    expected = _mart(
+        pipeline_run,
+        f"select agent_id, date_local, {', '.join(metrics)}, aht_seconds "
+        "from marts.kpi_agent_daily",
+    )
+    problems = _compare(expected, answered, [*metrics, "aht_seconds"])
+    assert not problems, "\n".join(problems[:20])
+
+
+def test_metricflow_reaggregates_over_a_period(
+    pipeline_run: PipelineRun, semantic_manifest_path: Path
+) -> None:
+    """A whole period's service level per queue is the ratio of the sums, not a mean of days."""
+    rows = mf_query(
+        pipeline_run, semantic_manifest_path, ["service_level"], ["queue_interval__queue_id"]
+    )
+    expected = _mart(
+        pipeline_run,
+        """
+        select queue_id, '', sum(service_level_numerator) * 1.0 / sum(service_level_denominator)
+        from marts.kpi_queue_daily group by queue_id
+        """,
+    )
+    assert len(rows) == len(expected) >= 3
+    for row in rows:
+        want = list(expected[(row["queue_interval__queue_id"], "")].values())[-1]
+        assert abs(row["service_level"] - float(want)) < 1e-9, row
