@@ -6,7 +6,7 @@
 import * as d3 from "d3";
 import {html} from "htl";
 import * as Inputs from "npm:@observablehq/inputs";
-import {T, kpiDefinitionText, kpiName} from "./i18n.js";
+import {T, channelName, kpiDefinitionText, kpiName} from "./i18n.js";
 import {
   blendedTarget, dateRangeInput, formatPercent, formatPeriod, formatterOf, isoDate, kpiTile, lineChart,
   period, previousPeriod, statusOf, table
@@ -132,7 +132,7 @@ export function catalogTiles({catalog, index, keys, filters, fixed = {}, needs =
       if (!entry.available) return noDataTile(entry, glossaryHref);
       const r = evaluate(index, entry, filters, {fixed, needs, queuesById});
       const dimLabels = DIM_LABEL();
-      return kpiTile({
+      const tile = kpiTile({
         kpi: entry.kpi_key,
         label: kpiName(entry),
         value: r.value,
@@ -145,6 +145,10 @@ export function catalogTiles({catalog, index, keys, filters, fixed = {}, needs =
         glossaryHref,
         note: r.ignored.length ? T.notBy(r.ignored.map((d) => dimLabels[d].toLowerCase()).join(", ")) : null
       });
+      // the mart the value comes from (the browser tests query it)
+      tile.dataset.model = r.source?.model ?? "";
+      tile.dataset.kind = kindOf(entry);
+      return tile;
     });
   const queuesShown = [...new Set(
     keys.flatMap((k) => {
@@ -270,7 +274,7 @@ export function filterBar(values, dims, {show = ["queues", "channels", "sites"]}
   };
   const queueName = new Map(dims.queues.map((q) => [String(q.queue_id), q.queue_name ?? q.queue_id]));
   if (show.includes("queues") && dims.queues.length) inputs.queues = checkbox(dims.queues, "queue_id", T.queues, (id) => queueName.get(id) ?? id);
-  if (show.includes("channels") && dims.channels.length) inputs.channels = checkbox(dims.channels, "channel", T.channels);
+  if (show.includes("channels") && dims.channels.length) inputs.channels = checkbox(dims.channels, "channel", T.channels, channelName);
   if (show.includes("sites") && dims.sites.length) inputs.sites = checkbox(dims.sites, "site_id", T.sites);
   inputs.queues?.setAttribute("data-filter", "queues");
   inputs.channels?.setAttribute("data-filter", "channels");

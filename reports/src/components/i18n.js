@@ -391,3 +391,10 @@ export const numberLocaleOf = (lang) => NUMBER_LOCALES[lang] ?? NUMBER_LOCALES.e
 /** Catalog text in the page's language: name and definition of a dim_kpis row. */
 export const kpiName = (entry) => (entry ? entry[`name_${LANG}`] || entry.name_en || entry.kpi_key : "");
 export const kpiDefinitionText = (entry) => (entry ? entry[`definition_${LANG}`] || entry.definition_en || "" : "");
+
+// channel names (fct_contacts.channel values) in each language; others as they are
+const CHANNELS = {
+  en: {voice: "Voice", chat: "Chat", email: "Email", sms: "SMS", social: "Social media", task: "Task"},
+  es: {voice: "Voz", chat: "Chat", email: "Correo electrónico", sms: "SMS", social: "Redes sociales", task: "Tarea"}
+};
+export const channelName = (c) => CHANNELS[LANG][c] ?? String(c);

@@ -244,13 +244,16 @@ export function kpiTile({
   let deltaText = finite(value) ? T.noPrevious : T.noDataPeriod;
   let deltaClass = "delta-none";
   if (finite(value) && finite(previous)) {
-    const change = value - previous;
+    // a change too small to show at the tile's precision is no change ("■ +0.0 pts")
+    const negligible =
+      kind === "percent" ? Math.abs(value - previous) < 0.0005 : kind === "seconds" ? Math.abs(value - previous) < 0.5 : false;
+    const change = negligible ? 0 : value - previous;
     const arrow = change > 0 ? "▲" : change < 0 ? "▼" : "■";
     const amount =
       kind === "percent"
         ? formatPoints(change)
         : kind === "seconds"
-        ? `${change >= 0 ? "+" : "−"}${formatSeconds(Math.abs(change))}`
+        ? `${change > 0 ? "+" : change < 0 ? "−" : "±"}${formatSeconds(Math.abs(change))}`
         : previous > 0
         ? `${numberFormat("+.1%")(change / previous)}`
         : `${change >= 0 ? "+" : "−"}${formatCount(Math.abs(change))}`;

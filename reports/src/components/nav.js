@@ -3,7 +3,7 @@
 // URL (/<root>/<lang>/<page>), so the site works from any folder of any static server.
 
 import {html} from "htl";
-import {LANG, LANGUAGES, LANGUAGE_NAMES, T, familyPages, stringsOf} from "./i18n.js";
+import {LANG, LANGUAGES, LANGUAGE_NAMES, T, channelName, familyPages, stringsOf} from "./i18n.js";
 
 /** The site root (with a trailing slash) and the page's path below its language folder. */
 export function location_() {
@@ -41,7 +41,7 @@ export function siteNav(dims, {title, current} = {}) {
       </ul>
       <div class="nav-drill" aria-label=${T.drill}>
         ${group(T.queues, dims.queues ?? [], (q) => `queues/${q.slug}.html`, (q) => q.queue_name ?? q.queue_id)}
-        ${group(T.channels, dims.channels ?? [], (c) => `channels/${c.slug}.html`, (c) => c.channel)}
+        ${group(T.channels, dims.channels ?? [], (c) => `channels/${c.slug}.html`, (c) => channelName(c.channel))}
         ${group(T.teams, dims.teams ?? [], (t) => `teams/${t.slug}.html`, (t) => t.team)}
         ${group(T.agents, dims.agents ?? [], (a) => `agents/${a.slug}.html`, (a) => `${a.agent_name ?? a.agent_id} (${a.agent_id})`)}
       </div>
