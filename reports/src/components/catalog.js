@@ -8,7 +8,7 @@ import {html} from "htl";
 import * as Inputs from "npm:@observablehq/inputs";
 import {T, channelName, kpiDefinitionText, kpiName} from "./i18n.js";
 import {
-  blendedTarget, dateRangeInput, formatPercent, formatPeriod, formatterOf, isoDate, kpiTile, lineChart,
+  blendedTarget, dateRangeInput, definitionText, formatPercent, formatPeriod, formatterOf, isoDate, kpiTile, lineChart,
   period, previousPeriod, statusOf, table
 } from "./kpi.js";
 
@@ -189,7 +189,7 @@ export function kpiTrend(index, entry, filters, {fixed = {}, needs = [], queues 
     keys.length === 2 ? {date_local: new Date(day), series: a, value: b} : {date_local: new Date(day), value: a}
   );
   const target = targetOf(entry, rows, queuesById);
-  return lineChart(data, {
+  const figure = lineChart(data, {
     name: name ?? `trend-${entry.kpi_key}`,
     title: kpiName(entry),
     subtitle: `${T.byDay}`,
@@ -201,6 +201,12 @@ export function kpiTrend(index, entry, filters, {fixed = {}, needs = [], queues 
     period: period(filters),
     height: 220
   });
+  // the chart's KPI definition, from the catalog, as its title's tooltip and description
+  const heading = figure.querySelector("figcaption h2");
+  if (heading) heading.title = definitionText(entry);
+  figure.dataset.kpi = entry.kpi_key;
+  figure.setAttribute("aria-description", definitionText(entry));
+  return figure;
 }
 
 /**

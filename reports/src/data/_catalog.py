@@ -73,6 +73,8 @@ def plan(con: duckdb.DuckDBPyConnection, catalog: list[dict]) -> dict[str, Entry
     has_channels = "fct_contacts" in tables and "channel" in tables["fct_contacts"]
     out: dict[str, Entry] = {}
     for row in catalog:
+        if not SAFE.match(str(row["kpi_key"])):
+            continue  # not an identifier: never spliced into SQL (the catalog test names it)
         aggregation = aggregation_of(row)
         column = row["column_name"] or row["kpi_key"]
         needed = (

@@ -17,7 +17,9 @@ with connect() as con:
 
 out = []
 for row in catalog:
-    entry = entries[row["kpi_key"]]
+    entry = entries.get(row["kpi_key"])
+    if entry is None:
+        continue
     out.append(
         {
             **{k: _plain(v) for k, v in row.items()},
