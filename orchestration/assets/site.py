@@ -1,6 +1,5 @@
 """The report site: an Observable Framework build that reads the marts."""
 
-
 import json
 
 import dagster as dg
