@@ -763,6 +763,11 @@ export function table(rows, {name = "table", title, subtitle, columns, rows: vis
     number: (v) => formatNumber(v, 2),
     date: (v) => formatDate(v),
     datetime: (v) => formatDateTime(v),
+    // a local wall-clock time as the marts write it ("2026-10-26 08:00"), in the page's format
+    localtime: (v) => {
+      const m = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}:\d{2})/.exec(String(v ?? ""));
+      return m ? `${formatDate(new Date(Date.UTC(+m[1], +m[2] - 1, +m[3])))} ${m[4]}` : v;
+    },
     text: (v) => v,
     ...formats
   };
@@ -770,7 +775,7 @@ export function table(rows, {name = "table", title, subtitle, columns, rows: vis
     columns: keys,
     header: Object.fromEntries(keys.map((k) => [k, columns[k].label ?? k])),
     format: Object.fromEntries(keys.map((k) => [k, formatters[columns[k].kind ?? "text"]])),
-    align: Object.fromEntries(keys.map((k) => [k, (columns[k].kind ?? "text") === "text" ? "left" : "right"])),
+    align: Object.fromEntries(keys.map((k) => [k, ["text", "localtime"].includes(columns[k].kind ?? "text") ? "left" : "right"])),
     rows: visibleRows,
     select: false,
     layout: "auto"
