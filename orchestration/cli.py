@@ -123,6 +123,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     print(f"  landing files:  {cfg.landing_dir}")
     print(f"  warehouse:      {cfg.warehouse_path}   (schemas raw_*, staging, marts)")
     print(f"  report site:    {cfg.site_dir}   (make site → http://127.0.0.1:3001/)")
+    print(f"    English:      {cfg.site_dir / 'en' / 'index.html'}   (http://127.0.0.1:3001/en/index.html)")
+    print(f"    Español:      {cfg.site_dir / 'es' / 'index.html'}   (http://127.0.0.1:3001/es/index.html)")
     print(f"  dbt docs:       {cfg.site_dir / '_dbt-docs' / 'index.html'}")
     print(f"  BI snapshot:    {cfg.publish_dir / 'ccwh_marts.duckdb'}   (DuckDB, read-only)")
     print(f"  BI Parquet:     {cfg.publish_dir / 'parquet'}/   (manifest.json)")
@@ -138,7 +140,10 @@ def cmd_site(args: argparse.Namespace) -> int:
     cfg = settings()
     if args.action == "build" or not (cfg.site_dir / "index.html").exists():
         build = build_site(cfg.warehouse_path, cfg.site_dir)
-        print(f"site built in {build.seconds:.1f} s → {build.out_dir}")
+        print(
+            f"site built in {build.seconds:.1f} s, {len(build.pages)} pages, "
+            f"{build.size_mb:.1f} MB → {build.out_dir} (en/index.html, es/index.html)"
+        )
     if args.action == "serve":
         serve_site(cfg.site_dir, host="127.0.0.1", port=args.port)
     return 0

@@ -10,25 +10,30 @@
 //   CCWH_PYTHON     interpreter for the .py data loaders (default: ../.venv/bin/python,
 //                   else python3 on PATH)
 //   CCWH_SITE_OUT   output folder (default: dist)
+//
+// Pages: src/index.md (the language chooser) and, per language (/en/, /es/), the
+// overview, the glossary, one page per KPI family and one per queue, channel, team and
+// agent (src/[lang]/...).
 
 import {execFileSync} from "node:child_process";
 import {existsSync} from "node:fs";
 import {fileURLToPath} from "node:url";
+import {familyPages} from "./src/components/i18n.js";
 
 const reportsDir = fileURLToPath(new URL(".", import.meta.url));
 const venvPython = fileURLToPath(new URL("../.venv/bin/python", import.meta.url));
 const python = process.env.CCWH_PYTHON || (existsSync(venvPython) ? venvPython : "python3");
 
-// The queues, from the same loader the pages use (select from marts.dim_queues):
-// one page per queue.
-function loadQueues() {
+// What the pages drill into (queues, channels, teams, agents) and the catalog's KPI
+// families, from the same loader the pages use (src/data/dimensions.json.py).
+function loadDimensions() {
   if (!process.env.CCWH_WAREHOUSE) {
     throw new Error(
       "CCWH_WAREHOUSE is not set: point it at the DuckDB warehouse, e.g. " +
-        "CCWH_WAREHOUSE=../warehouse/warehouse.duckdb npx observable build"
+        "CCWH_WAREHOUSE=../warehouse/ccwh.duckdb npx observable build"
     );
   }
-  const output = execFileSync(python, [fileURLToPath(new URL("src/data/queues.json.py", import.meta.url))], {
+  const output = execFileSync(python, [fileURLToPath(new URL("src/data/dimensions.json.py", import.meta.url))], {
     cwd: reportsDir,
     encoding: "utf-8",
     stdio: ["ignore", "pipe", "inherit"]
@@ -36,14 +41,31 @@ function loadQueues() {
   return JSON.parse(output);
 }
 
-// Queue ids become URL paths (/queues/<id>.html); ids that are not plain names get no
-// page of their own (they still count on the overview), and the build says so.
-const SAFE_ID = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
-const allQueues = loadQueues();
-const queues = allQueues.filter((q) => SAFE_ID.test(String(q.queue_id)));
-for (const q of allQueues.filter((q) => !queues.includes(q))) {
-  console.warn(`observablehq.config.js: no page for queue ${JSON.stringify(q.queue_id)}: not a plain name`);
+// Every page is built once per language, from the same Markdown under src/[lang]/:
+// /en/... and /es/.... Drill-down pages are named by each item's slug (a plain name).
+const LANGUAGES = ["en", "es"];
+const SAFE_SLUG = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
+const dims = loadDimensions();
+const familySlugs = familyPages(dims.families).map((f) => f.slug);
+const drill = [
+  ["queues", dims.queues],
+  ["channels", dims.channels],
+  ["teams", dims.teams],
+  ["agents", dims.agents]
+];
+for (const [kind, items] of drill) {
+  for (const item of items.filter((d) => !SAFE_SLUG.test(String(d.slug)))) {
+    console.warn(`observablehq.config.js: no page for ${kind} ${JSON.stringify(item)}: not a plain name`);
+  }
 }
+const dynamicPaths = LANGUAGES.flatMap((lang) => [
+  `/${lang}/`,
+  `/${lang}/glossary`,
+  ...familySlugs.map((slug) => `/${lang}/family/${slug}`),
+  ...drill.flatMap(([kind, items]) =>
+    items.filter((d) => SAFE_SLUG.test(String(d.slug))).map((d) => `/${lang}/${kind}/${d.slug}`)
+  )
+]);
 const builtAt = new Date().toISOString().replace(/\.\d+Z$/, "Z").replace("T", " ");
 
 const escape = (s) => String(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -51,31 +73,27 @@ const escape = (s) => String(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)}
 export default {
   root: "src",
   output: process.env.CCWH_SITE_OUT || "dist",
-  title: "Contact center report",
+  title: "Contact center report · Informe del centro de contacto",
   theme: "air",
   globalStylesheets: [],
   style: "style.css",
-  head: '<meta name="color-scheme" content="light"><link rel="icon" href="data:,">',
+  head: '<meta name="color-scheme" content="light"><meta name="viewport" content="width=device-width, initial-scale=1"><link rel="icon" href="data:,">',
   header: "",
   footer:
-    `<span>Contact-center warehouse report. Built ${escape(builtAt)} UTC from the warehouse marts. ` +
-    "Rates are computed from summed numerators and denominators; " +
-    "status: green meets the target, amber within 10% of it, red beyond.</span>",
-  sidebar: true,
+    `<span lang="en">Contact-center warehouse report, built ${escape(builtAt)} UTC from the warehouse marts. ` +
+    "Rates are computed from summed numerators and denominators. " +
+    "Status: ✓ on target, ! within 10% of it, ✗ beyond.</span> " +
+    `<span lang="es">Informe del almacén del centro de contacto, construido el ${escape(builtAt)} UTC a partir de los marts. ` +
+    "Las tasas se calculan con numeradores y denominadores sumados. " +
+    "Estado: ✓ en objetivo, ! a menos del 10 % de él, ✗ más allá.</span>",
+  // our own navigation and language switch on every page (components/nav.js)
+  sidebar: false,
+  pages: [],
   toc: false,
   pager: false,
   search: false,
   preserveExtension: true,
-  pages: [
-    {name: "Overview", path: "/"},
-    {name: "KPI glossary", path: "/glossary"},
-    {
-      name: "Queues",
-      open: true,
-      pages: queues.map((q) => ({name: q.queue_name ?? q.queue_id, path: `/queues/${q.queue_id}`}))
-    }
-  ],
-  dynamicPaths: queues.map((q) => `/queues/${q.queue_id}`),
+  dynamicPaths,
   interpreters: {
     ".py": [python]
   }

@@ -2,22 +2,27 @@
 
 The site is built once per session (orchestration.site.build_site: prepare the offline
 npm cache, `observable build` with a network guard, scan dist/ for external URLs),
-served on 127.0.0.1 and opened in Debian's Chromium through Playwright. Every page must
-render its charts with no console error and no request leaving 127.0.0.1; the tiles
-must show the numbers the marts give, and follow the filters.
+served on 127.0.0.1 and opened in Debian's Chromium through Playwright. Every page, in
+English (/en/) and Spanish (/es/), must render its charts with no console error and no
+request leaving 127.0.0.1; each page shows at least one number equal to the value
+queried here from the mart (as the page formats it: 79.9% / 79,9 %), and the filters
+change the numbers.
 
 Warehouse and site: the ones the end-to-end `ccwh run` of tests/conftest.py produced, so
 the test looks at exactly what a user gets. To try the pages against another warehouse,
 set CCWH_SITE_TEST_WAREHOUSE to its DuckDB file (the site is then rebuilt from it).
 
-Screenshots of every page go to test-artifacts/screenshots/.
+Screenshots of every page (1280 px wide, and 390 px for one page of each kind) and a
+printed PDF go to test-artifacts/screenshots/.
 """
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import shutil
+import unicodedata
 from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
@@ -52,8 +57,23 @@ CHROMIUM_ARGS = [
     "--no-pings",
 ]
 LOCAL_HOSTS = {"127.0.0.1"}
-GLOSSARY = "glossary.html"  # the KPI glossary: no tiles, no charts
-TILES = [
+LANGS = ["en", "es"]
+LABELS = {
+    "en": {"from": "From", "to": "To", "nodata": "No data yet", "lang": "English"},
+    "es": {"from": "Desde", "to": "Hasta", "nodata": "Aún sin datos", "lang": "Español"},
+}
+# the family pages the site always has (components/i18n.js FAMILY_PAGES)
+FAMILIES = [
+    "accessibility",
+    "efficiency",
+    "customer-outcomes",
+    "sales",
+    "workforce",
+    "people-quality",
+    "cost",
+    "data-quality",
+]
+HEADLINE = [
     "service_level",
     "abandonment_rate",
     "short_abandon_rate",
@@ -62,27 +82,40 @@ TILES = [
     "calls_offered",
     "occupancy",
 ]
+PLAIN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
+CHANNEL_NAMES = {"voice": "Voice", "chat": "Chat", "email": "Email", "sms": "SMS"}
+
+
+def slug(value: str) -> str:
+    """The page name of a queue, channel, team or agent (data/dimensions.json.py)."""
+    if PLAIN.match(value):
+        return value
+    text = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-") or "x"
 
 
 # --------------------------------------------------------------------------- fixtures
 
 
 @pytest.fixture(scope="session")
-def site_warehouse(pipeline_run: PipelineRun) -> Path:
+def site_warehouse(request: pytest.FixtureRequest) -> Path:
     """The DuckDB warehouse the site is built from (see the module docstring)."""
     override = os.environ.get("CCWH_SITE_TEST_WAREHOUSE")
-    return Path(override) if override else pipeline_run.warehouse_path
+    if override:
+        return Path(override)
+    return request.getfixturevalue("pipeline_run").warehouse_path
 
 
 @pytest.fixture(scope="session")
 def built_site(
-    site_warehouse: Path, pipeline_run: PipelineRun, tmp_path_factory: pytest.TempPathFactory
+    site_warehouse: Path, request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> SiteBuild:
     if shutil.which("node") is None:
         pytest.fail("node is not on PATH: the report site needs Node.js (make setup)")
     if not (REPORTS_DIR / "node_modules" / "@observablehq" / "framework").is_dir():
         pytest.fail("reports/node_modules is missing: run `make setup` (cd reports && npm ci)")
-    if site_warehouse == pipeline_run.warehouse_path:
+    if not os.environ.get("CCWH_SITE_TEST_WAREHOUSE"):
+        pipeline_run: PipelineRun = request.getfixturevalue("pipeline_run")
         return SiteBuild.from_dir(pipeline_run.site_dir)
     return build_site(site_warehouse, tmp_path_factory.mktemp("site") / "dist")
 
@@ -105,12 +138,27 @@ def browser() -> Iterator[object]:
         browser.close()
 
 
+@pytest.fixture(scope="session")
+def mart(site_warehouse: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    with duckdb.connect(str(site_warehouse), read_only=True) as con:
+        yield con
+
+
 class PageLog:
     def __init__(self) -> None:
         self.requests: list[str] = []
         self.blocked: list[str] = []
         self.errors: list[str] = []
         self.failed: list[str] = []
+
+    def assert_clean(self) -> None:
+        assert not self.errors, self.errors
+        assert not self.failed, self.failed
+        assert not self.blocked, f"requests to other hosts: {self.blocked}"
+        hosts = {
+            urlsplit(u).hostname for u in self.requests if not u.startswith(("data:", "blob:"))
+        }
+        assert hosts <= {"127.0.0.1"}, hosts
 
 
 def record_console(log: PageLog, msg: object) -> None:
@@ -119,12 +167,13 @@ def record_console(log: PageLog, msg: object) -> None:
         log.errors.append(f"console {msg.type}: {msg.text}")
 
 
-@pytest.fixture()
-def page_and_log(browser: object) -> Iterator[tuple[object, PageLog]]:
-    """A fresh page that records every request and console error, and blocks
-    (and records) any request to a host other than 127.0.0.1."""
+def new_page(browser: object, width: int = 1400, **context_options: object):
+    """A fresh page that records every request and console error, and blocks (and
+    records) any request to a host other than 127.0.0.1."""
     log = PageLog()
-    context = browser.new_context(viewport={"width": 1400, "height": 900}, service_workers="block")
+    context = browser.new_context(
+        viewport={"width": width, "height": 900}, service_workers="block", **context_options
+    )
 
     def route(route: object) -> None:
         url = route.request.url
@@ -147,14 +196,22 @@ def page_and_log(browser: object) -> Iterator[tuple[object, PageLog]]:
             response.status >= 400 and log.errors.append(f"HTTP {response.status} {response.url}")
         ),
     )
+    return context, page, log
+
+
+@pytest.fixture()
+def page_and_log(browser: object) -> Iterator[tuple[object, PageLog]]:
+    context, page, log = new_page(browser)
     yield page, log
     context.close()
 
 
-CHARTS_DRAWN = """() => {
+RENDERED = """() => {
+  const h1 = document.querySelector("h1#main-content");
+  if (!h1 || !h1.textContent.trim()) return false;
   const charts = [...document.querySelectorAll("figure.chart")];
-  const drawn = (c) => c.querySelector("svg") || c.querySelector(".chart-empty");
-  return charts.length >= 4 && charts.every(drawn);
+  if (!charts.every((c) => c.querySelector("svg") || c.querySelector(".chart-empty"))) return false;
+  return document.querySelector(".kpi-grid .kpi-tile, [data-nodata], [data-kpi-entry]") != null;
 }"""
 
 
@@ -162,76 +219,109 @@ def open_page(page: object, url: str) -> None:
     """Open a page and wait until its tiles are filled and every chart is drawn
     (charts draw asynchronously, once their container's width is known)."""
     page.goto(url)
-    page.wait_for_selector('.kpi-tile[data-kpi="service_level"][data-value]', timeout=30_000)
-    page.wait_for_function(CHARTS_DRAWN, timeout=30_000)
     page.wait_for_load_state("networkidle")
+    page.wait_for_function(RENDERED, timeout=30_000)
+    page.wait_for_timeout(150)
+    page.wait_for_function(RENDERED, timeout=30_000)
 
 
-def set_period(page: object, date_from: str, date_to: str) -> None:
+def set_period(page: object, lang: str, date_from: str, date_to: str) -> None:
     """Pick a period with the From and To inputs; wait until tiles and charts follow."""
-    page.get_by_label("To").fill(date_to)
-    page.get_by_label("From").fill(date_from)
+    page.get_by_label(LABELS[lang]["to"], exact=True).fill(date_to)
+    page.get_by_label(LABELS[lang]["from"], exact=True).fill(date_from)
     lo, hi = sorted([date_from, date_to])
     page.wait_for_selector(f'.kpi-grid[data-from="{lo}"][data-to="{hi}"]', timeout=10_000)
-    page.wait_for_function(CHARTS_DRAWN, timeout=10_000)
+    page.wait_for_function(RENDERED, timeout=10_000)
 
 
 def tile_value(page: object, kpi: str) -> float:
-    value = page.get_attribute(f'.kpi-tile[data-kpi="{kpi}"]', "data-value")
+    value = page.get_attribute(f'.kpi-grid .kpi-tile[data-kpi="{kpi}"]', "data-value")
     assert value, f"tile {kpi} has no value"
     return float(value)
 
 
 def grid_scope(page: object) -> tuple[str, str, list[str]]:
-    grid = page.locator(".kpi-grid")
+    grid = page.locator(".kpi-grid").first
     queues = grid.get_attribute("data-queues") or ""
     return grid.get_attribute("data-from"), grid.get_attribute("data-to"), queues.split(",")
 
 
-def mart_ratio(
-    warehouse: Path, name: str, date_from: str, date_to: str, queues: list[str]
-) -> float:
-    with duckdb.connect(str(warehouse), read_only=True) as con:
-        numerator, denominator = con.execute(
-            f"""
-            select sum({name}_numerator), sum({name}_denominator)
-            from marts.kpi_queue_daily
-            where date_local between ?::date and ?::date and list_contains(?, queue_id)
-            """,
-            [date_from, date_to, queues],
-        ).fetchone()
-    return float(numerator) / float(denominator)
+# --------------------------------------------------------------------------- the marts
 
 
-def mart_sum(
-    warehouse: Path, column: str, date_from: str, date_to: str, queues: list[str]
-) -> float:
-    with duckdb.connect(str(warehouse), read_only=True) as con:
-        (total,) = con.execute(
-            f"""
-            select sum({column}) from marts.kpi_queue_daily
-            where date_local between ?::date and ?::date and list_contains(?, queue_id)
-            """,
-            [date_from, date_to, queues],
-        ).fetchone()
-    return float(total)
+def catalog(con: duckdb.DuckDBPyConnection) -> dict[str, dict]:
+    cursor = con.execute("select * from marts.dim_kpis")
+    names = [d[0] for d in cursor.description]
+    return {r[0]: dict(zip(names, r, strict=True)) for r in cursor.fetchall()}
 
 
-def mart_days(warehouse: Path) -> list[date]:
+def columns(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
+    return {
+        r[0]
+        for r in con.execute(
+            "select column_name from information_schema.columns"
+            " where table_schema = 'marts' and table_name = ?",
+            [table],
+        ).fetchall()
+    }
+
+
+def mart_value(
+    con: duckdb.DuckDBPyConnection,
+    kpi: str,
+    model: str,
+    date_from: str,
+    date_to: str,
+    fixed: dict[str, str] | None = None,
+    queues: list[str] | None = None,
+) -> float | None:
+    """A KPI over a period straight from its mart: a ratio of summed parts, a sum or a max."""
+    row = catalog(con)[kpi]
+    have = columns(con, model)
+    where = ["date_local between ?::date and ?::date"]
+    params: list[object] = [date_from, date_to]
+    for dim, value in (fixed or {}).items():
+        if dim in have:
+            where.append(f"{dim} = ?")
+        elif dim == "channel":
+            where.append(
+                "queue_id in (select queue_id from marts.fct_contacts where queue_id is not null"
+                " group by queue_id having count(distinct channel) = 1 and min(channel) = ?)"
+            )
+        elif dim == "team":
+            where.append("agent_id in (select agent_id from marts.dim_agents where team = ?)")
+        else:
+            raise AssertionError(f"{model} has no {dim}")
+        params.append(value)
+    if queues is not None:
+        where.append("list_contains(?, queue_id)")
+        params.append(queues)
+    if row["numerator_column"]:
+        expr = f"sum({row['numerator_column']}) / nullif(sum({row['denominator_column']}), 0)"
+    elif str(row["formula"]).startswith("max("):
+        expr = f"max({row['column_name']})"
+    else:
+        expr = f"sum({row['column_name']})"
+    (value,) = con.execute(
+        f"select {expr} from marts.{model} where {' and '.join(where)}", params
+    ).fetchone()
+    return None if value is None else float(value)
+
+
+def mart_days(con: duckdb.DuckDBPyConnection) -> list[date]:
     """The days with calls in the mart (a closed day has no row, or rows with no calls)."""
-    with duckdb.connect(str(warehouse), read_only=True) as con:
-        return [
-            r[0]
-            for r in con.execute(
-                "select date_local from marts.kpi_queue_daily"
-                " group by date_local having sum(calls_offered) > 0 order by 1"
-            ).fetchall()
-        ]
+    return [
+        r[0]
+        for r in con.execute(
+            "select date_local from marts.kpi_queue_daily"
+            " group by date_local having sum(calls_offered) > 0 order by 1"
+        ).fetchall()
+    ]
 
 
-def closed_day(warehouse: Path) -> date | None:
+def closed_day(con: duckdb.DuckDBPyConnection) -> date | None:
     """A day between the first and the last with calls that has none (a closed Sunday)."""
-    days = mart_days(warehouse)
+    days = mart_days(con)
     present = set(days)
     day = days[0]
     while day < days[-1]:
@@ -241,36 +331,115 @@ def closed_day(warehouse: Path) -> date | None:
     return None
 
 
-def catalog_definitions(warehouse: Path) -> dict[str, str]:
-    with duckdb.connect(str(warehouse), read_only=True) as con:
-        return dict(con.execute("select kpi_key, definition_en from marts.dim_kpis").fetchall())
+def queue_ids(con: duckdb.DuckDBPyConnection) -> list[str]:
+    sql = "select queue_id from marts.dim_queues order by 1"
+    return [r[0] for r in con.execute(sql).fetchall()]
 
 
-def assert_tile_has_its_definition(page: object, path: str, kpi: str) -> None:
-    """The tile carries the catalog definition: title, aria-describedby, glossary link."""
-    tile = page.locator(f'.kpi-tile[data-kpi="{kpi}"]')
-    described_by = tile.get_attribute("aria-describedby")
-    assert described_by, f"{path}: the {kpi} tile has no aria-describedby"
-    description = page.locator(f"#{described_by}").text_content()
-    assert description and tile.get_attribute("title") == description, f"{path}: {kpi}"
-    href = tile.locator("a.kpi-glossary-link").get_attribute("href")
-    assert href.endswith(f"glossary.html#kpi-{kpi}"), f"{path}: {kpi} links to {href}"
+# --------------------------------------------------------------------------- formats
 
 
-def queue_ids(warehouse: Path) -> list[str]:
-    with duckdb.connect(str(warehouse), read_only=True) as con:
-        return [
-            r[0] for r in con.execute("select queue_id from marts.dim_queues order by 1").fetchall()
-        ]
+def _group(digits: str, sep: str) -> str:
+    out = ""
+    while len(digits) > 3:
+        out = sep + digits[-3:] + out
+        digits = digits[:-3]
+    return digits + out
 
 
-# --------------------------------------------------------------------------- tests
+def shown(value: float, kind: str, lang: str) -> str:
+    """The text a tile shows for a value, written here independently of the site's code:
+    en 79.9% / 18,498 / 5:07; es 79,9 % / 18.498 / 5:07."""
+    decimal, thousands = (".", ",") if lang == "en" else (",", ".")
+    if kind == "percent":
+        text = f"{value * 100:.1f}".replace(".", decimal)
+        return text + ("%" if lang == "en" else "\u00a0%")
+    if kind == "seconds":
+        s = math.floor(value + 0.5)
+        return f"{s} s" if s < 60 else f"{s // 60}:{s % 60:02d}"
+    if kind == "count":
+        return _group(str(math.floor(value + 0.5)), thousands)
+    return f"{value:.2f}".replace(".", decimal)
 
 
-def test_build_writes_one_page_per_queue(built_site: SiteBuild, site_warehouse: Path) -> None:
-    expected = ["index.html", GLOSSARY] + [f"queues/{q}.html" for q in queue_ids(site_warehouse)]
-    assert sorted(built_site.pages) == sorted(expected)
-    assert 0 < built_site.size_bytes < 50_000_000
+def parse_shown(text: str, kind: str, lang: str) -> float:
+    """The number a tile shows (the inverse of `shown`, for the tests of changes)."""
+    decimal, thousands = (".", ",") if lang == "en" else (",", ".")
+    t = text.replace("\u00a0", "").replace("%", "").replace(thousands, "").replace(decimal, ".")
+    if kind == "seconds":
+        if ":" in t:
+            m, s = t.split(":")
+            return int(m) * 60 + int(s)
+        return float(t.replace("s", "").strip())
+    value = float(t.replace("−", "-"))
+    return value / 100 if kind == "percent" else value
+
+
+# --------------------------------------------------------------------------- pages
+
+
+AGENT_PAGES_SAMPLED = 3  # agent pages opened per language (CCWH_SITE_TEST_ALL_PAGES=1: all)
+
+
+def site_pages(built_site: SiteBuild) -> list[str]:
+    """Every page but the language chooser (the root index.html)."""
+    return [p for p in built_site.pages if p != "index.html"]
+
+
+def pages_to_open(built_site: SiteBuild) -> list[str]:
+    """Every page, but only the first few agent pages of each language: they are one
+    template with another agent (the build test checks that each exists), and opening
+    all of them would double the test's time. CCWH_SITE_TEST_ALL_PAGES=1 opens them all."""
+    pages = site_pages(built_site)
+    if os.environ.get("CCWH_SITE_TEST_ALL_PAGES"):
+        return pages
+    agents = {lang: [p for p in pages if p.startswith(f"{lang}/agents/")] for lang in LANGS}
+    keep = {p for lang in LANGS for p in agents[lang][:AGENT_PAGES_SAMPLED]}
+    return [p for p in pages if "/agents/" not in p or p in keep]
+
+
+def fixed_of(path: str) -> dict[str, str]:
+    """What a drill-down page is filtered on, read off the page's path."""
+    parts = path.removesuffix(".html").split("/")
+    kind, name = (parts[1], parts[2]) if len(parts) == 3 else (parts[1], None)
+    return {"queues": {"queue_id": name}, "channels": {"channel": name}}.get(kind, {})
+
+
+def test_build_writes_every_page_in_both_languages(
+    built_site: SiteBuild, mart: duckdb.DuckDBPyConnection
+) -> None:
+    agents = [
+        r[0]
+        for r in mart.execute(
+            "select distinct agent_id from marts.kpi_agent_daily order by 1"
+        ).fetchall()
+    ]
+    teams = [
+        r[0]
+        for r in mart.execute(
+            "select distinct team from marts.dim_agents where team is not null"
+            " and agent_id in (select agent_id from marts.kpi_agent_daily)"
+        ).fetchall()
+    ]
+    channels = [
+        r[0]
+        for r in mart.execute(
+            "select distinct channel from marts.fct_contacts where channel is not null"
+        ).fetchall()
+    ]
+    for lang in LANGS:
+        expected = (
+            [f"{lang}/index.html", f"{lang}/glossary.html"]
+            + [f"{lang}/family/{f}.html" for f in FAMILIES]
+            + [f"{lang}/queues/{q}.html" for q in queue_ids(mart)]
+            + [f"{lang}/channels/{slug(c)}.html" for c in channels]
+            + [f"{lang}/teams/{slug(t)}.html" for t in teams]
+            + [f"{lang}/agents/{slug(a)}.html" for a in agents]
+        )
+        built = [p for p in built_site.pages if p.startswith(f"{lang}/")]
+        assert sorted(built) == sorted(expected), set(built) ^ set(expected)
+    assert "index.html" in built_site.pages
+    assert 0 < built_site.size_bytes < 80_000_000
     assert built_site.seconds >= 0
 
 
@@ -289,119 +458,364 @@ def test_build_fails_loudly_without_a_warehouse(tmp_path: Path) -> None:
         build_site(tmp_path / "missing.duckdb", tmp_path / "dist")
 
 
-def test_every_page_renders_offline(
-    built_site: SiteBuild, site_url: str, page_and_log: tuple[object, PageLog]
+def check_a_number(page: object, path: str, con: duckdb.DuckDBPyConnection) -> str:
+    """At least one number the page shows equals the mart's value, as the page formats it.
+    Returns what was compared (for the failure message of the caller)."""
+    lang = path.split("/")[0]
+    kind = path.split("/")[1].removesuffix(".html")
+    if kind == "glossary":
+        rows = catalog(con)
+        entry = page.locator("#kpi-service_level")
+        definition = rows["service_level"][f"definition_{lang}"]
+        assert definition in entry.inner_text(), f"{path}: no {lang} definition"
+        return "definition"
+    if path.endswith("family/data-quality.html"):
+        (loaded,) = con.execute(
+            "select sum(rows_loaded) from marts.dq_file_loads where is_current_version"
+        ).fetchone()
+        tile = page.locator('[data-kpi="dq_rows_loaded"]')
+        assert float(tile.get_attribute("data-value")) == loaded
+        assert tile.locator(".kpi-value").inner_text() == shown(loaded, "count", lang)
+        return "dq_rows_loaded"
+    tiles = page.locator(".kpi-grid .kpi-tile[data-model]:not([data-value=''])")
+    if tiles.count() == 0:
+        assert page.get_by_text(LABELS[lang]["nodata"]).count() > 0, f"{path}: no tile, no note"
+        return "no data yet"
+    tile = tiles.first
+    kpi, model = tile.get_attribute("data-kpi"), tile.get_attribute("data-model")
+    date_from, date_to, _ = grid_scope(page)
+    fixed = fixed_of(path)
+    if kind in ("teams", "agents"):
+        dim = "team" if kind == "teams" else "agent_id"
+        heading = page.locator("h1#main-content").inner_text()
+        with_dim = [
+            r[0]
+            for r in con.execute(f"select distinct {dim} from marts.dim_agents").fetchall()
+            if r[0] and slug(str(r[0])) == path.split("/")[2].removesuffix(".html")
+        ]
+        assert len(with_dim) == 1, f"{path}: no single {dim} for the page"
+        fixed = {dim: with_dim[0]}
+        if kind == "teams":
+            assert with_dim[0] in heading
+    expected = mart_value(con, kpi, model, date_from, date_to, fixed)
+    assert expected is not None, f"{path}: {kpi} has no value in {model}"
+    value = float(tile.get_attribute("data-value"))
+    assert value == pytest.approx(expected, rel=1e-9), f"{path}: {kpi} {value} != {expected}"
+    text = tile.locator(".kpi-value").inner_text()
+    assert text == shown(expected, tile.get_attribute("data-kind"), lang), (path, kpi, text)
+    return kpi
+
+
+def test_every_page_renders_offline_with_a_number_from_the_mart(
+    built_site: SiteBuild, site_url: str, browser: object, mart: duckdb.DuckDBPyConnection
 ) -> None:
-    page, log = page_and_log
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    for path in [p for p in built_site.pages if p != GLOSSARY]:
+    context, page, log = new_page(browser, width=1280)
+    compared = {}
+    for path in pages_to_open(built_site):
+        lang, kind = path.split("/")[0], path.split("/")[1].removesuffix(".html")
         open_page(page, site_url + path)
+        assert page.evaluate("document.documentElement.lang") == lang, path
+        # the language switch opens the same page in the other language
+        other = "es" if lang == "en" else "en"
+        switch = page.locator(f'.lang-switch a[hreflang="{other}"]')
+        assert switch.get_attribute("href").endswith(f"/{other}/{path.split('/', 1)[1]}"), path
         charts = page.locator("figure.chart")
-        assert charts.count() >= 4, f"{path}: expected 4 charts, found {charts.count()}"
+        minimum = {"index": 4, "queues": 4, "glossary": 0}.get(kind, 1)
+        if kind == "family" and page.locator("[data-nodata='true'].family-empty").count():
+            minimum = 0
+        assert charts.count() >= minimum, f"{path}: {charts.count()} charts"
         for i in range(charts.count()):
-            assert charts.nth(i).locator("svg").count() > 0, f"{path}: chart {i} drew no svg"
-        for kpi in TILES:
-            assert page.locator(f'.kpi-tile[data-kpi="{kpi}"]').count() == 1, (
-                f"{path}: no {kpi} tile"
-            )
-            assert_tile_has_its_definition(page, path, kpi)
-        # inputs are labelled
-        assert page.get_by_label("From").count() == 1 and page.get_by_label("To").count() == 1
-        if path.startswith("queues/"):
-            assert page.locator('[data-table="intervals"] table tbody tr').count() > 0
+            assert charts.nth(i).locator("svg, .chart-empty").count() > 0, f"{path}: chart {i}"
+        for tile in page.locator(".kpi-grid .kpi-tile[data-model]").all():
+            kpi = tile.get_attribute("data-kpi")
+            described_by = tile.get_attribute("aria-describedby")
+            assert described_by, f"{path}: the {kpi} tile has no definition"
+            description = page.locator(f"#{described_by}").text_content()
+            assert description and tile.get_attribute("title") == description, (path, kpi)
+            href = tile.locator("a.kpi-glossary-link").get_attribute("href")
+            assert href.endswith(f"glossary.html#kpi-{kpi}"), (path, href)
+        if kind != "glossary":
+            assert page.get_by_label(LABELS[lang]["from"], exact=True).count() == 1, path
+            assert page.get_by_label(LABELS[lang]["to"], exact=True).count() == 1, path
+        compared[path] = check_a_number(page, path, mart)
         page.screenshot(
             path=str(SCREENSHOTS / (path.replace("/", "_").removesuffix(".html") + ".png")),
             full_page=True,
         )
-    assert not log.errors, log.errors
-    assert not log.failed, log.failed
-    assert not log.blocked, f"requests to other hosts: {log.blocked}"
-    hosts = {urlsplit(u).hostname for u in log.requests if not u.startswith(("data:", "blob:"))}
-    assert hosts == {"127.0.0.1"}, hosts
+    context.close()
+    log.assert_clean()
+    assert compared
 
 
-def test_tile_equals_the_mart(
-    site_warehouse: Path, site_url: str, page_and_log: tuple[object, PageLog]
+def test_headline_tiles_on_the_overview(
+    site_url: str, page_and_log: tuple[object, PageLog], mart: duckdb.DuckDBPyConnection
 ) -> None:
     page, log = page_and_log
-    open_page(page, site_url + "index.html")
-    date_from, date_to, queues = grid_scope(page)
-    assert date_from and date_to and sorted(queues) == queue_ids(site_warehouse)
-    expected = mart_ratio(site_warehouse, "service_level", date_from, date_to, queues)
-    assert tile_value(page, "service_level") == pytest.approx(expected, rel=1e-9)
-    offered = mart_sum(site_warehouse, "calls_offered", date_from, date_to, queues)
-    assert tile_value(page, "calls_offered") == offered
-    asa = mart_ratio(site_warehouse, "asa_seconds", date_from, date_to, queues)
-    assert tile_value(page, "asa_seconds") == pytest.approx(asa, rel=1e-9)
-    assert not log.errors, log.errors
+    for lang in LANGS:
+        open_page(page, site_url + f"{lang}/index.html")
+        for kpi in HEADLINE:
+            assert page.locator(f'.kpi-grid .kpi-tile[data-kpi="{kpi}"]').count() == 1, kpi
+        date_from, date_to, queues = grid_scope(page)
+        assert sorted(queues) == queue_ids(mart)
+        for kpi in ("service_level", "calls_offered", "asa_seconds"):
+            expected = mart_value(mart, kpi, "kpi_queue_daily", date_from, date_to, queues=queues)
+            assert tile_value(page, kpi) == pytest.approx(expected, rel=1e-9), kpi
+            tile = page.locator(f'.kpi-grid .kpi-tile[data-kpi="{kpi}"]')
+            kind = tile.get_attribute("data-kind")
+            assert tile.locator(".kpi-value").inner_text() == shown(expected, kind, lang)
+        # status in text and symbol, not by colour alone
+        status = page.locator('.kpi-tile[data-kpi="service_level"]').get_attribute("data-status")
+        text = page.locator('.kpi-tile[data-kpi="service_level"] .kpi-target').inner_text()
+        assert status in ("good", "warn", "bad") and re.search("[✓!✗]", text), text
+        # what moved most: KPIs with their change
+        assert page.locator(".movers-list li").count() > 0
+    log.assert_clean()
 
 
-def test_queue_page_tile_equals_the_mart(
-    site_warehouse: Path, site_url: str, page_and_log: tuple[object, PageLog]
+def test_spanish_formats(site_url: str, page_and_log: tuple[object, PageLog]) -> None:
+    page, log = page_and_log
+    open_page(page, site_url + "es/index.html")
+    offered = page.locator('.kpi-tile[data-kpi="calls_offered"] .kpi-value').inner_text()
+    assert re.fullmatch(r"\d{1,3}(\.\d{3})+", offered), offered  # 18.498
+    level = page.locator('.kpi-tile[data-kpi="service_level"] .kpi-value').inner_text()
+    assert re.fullmatch(r"\d{1,3},\d\u00a0%", level), level  # 79,9 %
+    note = page.locator(".period-note").inner_text()
+    assert re.search(r"\d{2}/\d{2}/\d{4}", note), note  # 31/10/2026
+    assert "días" in note and "comparado con" in note
+    assert (
+        page.get_by_text("Cifras clave").count()
+        + page.locator('section[aria-label="Cifras clave"]').count()
+        > 0
+    )
+    labels = page.evaluate(DAY_TICKS, "service-level-trend")
+    assert any(re.search(r"(lun|mar|mié|jue|vie|sáb|dom)", s) for s in labels), labels
+    log.assert_clean()
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_date_filter_changes_the_numbers(
+    lang: str,
+    site_url: str,
+    page_and_log: tuple[object, PageLog],
+    mart: duckdb.DuckDBPyConnection,
 ) -> None:
     page, log = page_and_log
-    queue = queue_ids(site_warehouse)[0]
-    open_page(page, site_url + f"queues/{queue}.html")
-    date_from, date_to, queues = grid_scope(page)
-    assert queues == [queue]
-    expected = mart_ratio(site_warehouse, "abandonment_rate", date_from, date_to, [queue])
-    assert tile_value(page, "abandonment_rate") == pytest.approx(expected, rel=1e-9)
-    assert not log.errors, log.errors
-
-
-def test_date_filter_changes_the_tiles(
-    site_warehouse: Path, site_url: str, page_and_log: tuple[object, PageLog]
-) -> None:
-    page, log = page_and_log
-    open_page(page, site_url + "index.html")
+    open_page(page, site_url + f"{lang}/index.html")
     date_from, date_to, queues = grid_scope(page)
     before = tile_value(page, "calls_offered")
     sl_before = tile_value(page, "service_level")
     span = (date.fromisoformat(date_to) - date.fromisoformat(date_from)).days
     if span >= 2:
-        # narrow the period to its second half
         new_from = (date.fromisoformat(date_to) - timedelta(days=span // 2)).isoformat()
-        assert new_from > date_from
     else:
-        # a short warehouse defaults to a day or two: widen to its first day instead
-        new_from = mart_days(site_warehouse)[0].isoformat()
-        assert new_from < date_from, f"the warehouse has no day before {date_from}"
-    page.get_by_label("From").fill(new_from)
-    page.wait_for_selector(f'.kpi-grid[data-from="{new_from}"]', timeout=10_000)
+        new_from = mart_days(mart)[0].isoformat()
+    assert new_from != date_from
+    page.get_by_label(LABELS[lang]["from"], exact=True).fill(new_from)
+    lo, hi = sorted([new_from, date_to])
+    page.wait_for_selector(f'.kpi-grid[data-from="{lo}"][data-to="{hi}"]', timeout=10_000)
     after = tile_value(page, "calls_offered")
     assert after != before
-    assert after == mart_sum(site_warehouse, "calls_offered", new_from, date_to, queues)
+    assert after == mart_value(mart, "calls_offered", "kpi_queue_daily", lo, hi, queues=queues)
     sl_after = tile_value(page, "service_level")
     assert sl_after != sl_before
     assert sl_after == pytest.approx(
-        mart_ratio(site_warehouse, "service_level", new_from, date_to, queues), rel=1e-9
+        mart_value(mart, "service_level", "kpi_queue_daily", lo, hi, queues=queues), rel=1e-9
     )
+    shown_text = page.locator('.kpi-tile[data-kpi="service_level"] .kpi-value').inner_text()
+    assert parse_shown(shown_text, "percent", lang) == pytest.approx(sl_after, abs=0.0005)
     # the charts follow: the daily charts now span the new period
     trend = page.locator('[data-chart="service-level-trend"]')
-    assert trend.get_attribute("data-from") == new_from
-    assert trend.get_attribute("data-to") == date_to
-    assert trend.locator("svg").count() > 0
-    assert not log.errors, log.errors
+    assert trend.get_attribute("data-from") == lo and trend.get_attribute("data-to") == hi
+    log.assert_clean()
 
 
-def test_queue_filter_changes_the_tiles(
-    site_warehouse: Path, site_url: str, page_and_log: tuple[object, PageLog]
+def test_queue_filter_changes_the_numbers(
+    site_url: str, page_and_log: tuple[object, PageLog], mart: duckdb.DuckDBPyConnection
 ) -> None:
     page, log = page_and_log
-    open_page(page, site_url + "index.html")
+    open_page(page, site_url + "en/index.html")
     date_from, date_to, queues = grid_scope(page)
+    occupancy = tile_value(page, "occupancy")
     dropped = queues[0]
-    with duckdb.connect(str(site_warehouse), read_only=True) as con:
-        (name,) = con.execute(
-            "select queue_name from marts.dim_queues where queue_id = ?", [dropped]
-        ).fetchone()
-    page.get_by_label(name, exact=True).uncheck()
+    (name,) = mart.execute(
+        "select queue_name from marts.dim_queues where queue_id = ?", [dropped]
+    ).fetchone()
+    page.locator('[data-filter="queues"]').get_by_label(name, exact=True).uncheck()
     kept = [q for q in queues if q != dropped]
     page.wait_for_selector(f'.kpi-grid[data-queues="{",".join(sorted(kept))}"]', timeout=10_000)
-    assert tile_value(page, "calls_offered") == mart_sum(
-        site_warehouse, "calls_offered", date_from, date_to, kept
+    assert tile_value(page, "calls_offered") == mart_value(
+        mart, "calls_offered", "kpi_queue_daily", date_from, date_to, queues=kept
     )
-    assert not log.errors, log.errors
+    # occupancy is per agent, not per queue: unchanged, and the tile says why
+    assert tile_value(page, "occupancy") == occupancy
+    note = page.locator('.kpi-tile[data-kpi="occupancy"] .kpi-note').inner_text()
+    assert "queue" in note
+    log.assert_clean()
+
+
+def test_channel_and_site_filters_change_the_numbers(
+    site_url: str, page_and_log: tuple[object, PageLog], mart: duckdb.DuckDBPyConnection
+) -> None:
+    page, log = page_and_log
+    open_page(page, site_url + "en/family/accessibility.html")
+    channels = [
+        r[0]
+        for r in mart.execute(
+            "select distinct channel from marts.fct_contacts where channel is not null"
+        ).fetchall()
+    ]
+    date_from, date_to, _ = grid_scope(page)
+    assert tile_value(page, "calls_offered") == mart_value(
+        mart, "calls_offered", "kpi_queue_daily", date_from, date_to
+    )
+    # untick every channel but none: the queue KPIs have no rows left
+    for channel in channels:
+        label = CHANNEL_NAMES.get(channel, channel)
+        page.locator('[data-filter="channels"]').get_by_label(label, exact=True).uncheck()
+    page.wait_for_function(
+        """() => document.querySelector('.kpi-tile[data-kpi="calls_offered"]')
+          ?.getAttribute('data-value') === ''""",
+        timeout=10_000,
+    )
+    assert page.locator('.kpi-tile[data-kpi="calls_offered"] .kpi-value').inner_text() == "–"
+    label = CHANNEL_NAMES.get(channels[0], channels[0])
+    page.locator('[data-filter="channels"]').get_by_label(label, exact=True).check()
+    page.wait_for_function(
+        """() => document.querySelector('.kpi-tile[data-kpi="calls_offered"]')
+          ?.getAttribute('data-value') !== ''""",
+        timeout=10_000,
+    )
+    assert tile_value(page, "calls_offered") == mart_value(
+        mart, "calls_offered", "kpi_queue_daily", date_from, date_to, {"channel": channels[0]}
+    )
+    # the site filter: no site, no numbers (queue and agent KPIs alike)
+    open_page(page, site_url + "en/family/efficiency.html")
+    sites = [r[0] for r in mart.execute("select distinct site_id from marts.dim_queues").fetchall()]
+    for site in sites:
+        page.locator('[data-filter="sites"]').get_by_label(site, exact=True).uncheck()
+    page.wait_for_function(
+        """() => document.querySelector('.kpi-tile[data-kpi="occupancy"]')
+          ?.getAttribute('data-value') === ''""",
+        timeout=10_000,
+    )
+    assert page.locator('.kpi-tile[data-kpi="aht_seconds"]').get_attribute("data-value") == ""
+    log.assert_clean()
+
+
+def test_drill_down_filters_change_the_numbers(
+    built_site: SiteBuild,
+    site_url: str,
+    page_and_log: tuple[object, PageLog],
+    mart: duckdb.DuckDBPyConnection,
+) -> None:
+    """The date filter of a team page moves its tiles to the mart's values for the period."""
+    page, log = page_and_log
+    team_page = next(p for p in built_site.pages if p.startswith("es/teams/"))
+    open_page(page, site_url + team_page)
+    date_from, date_to, _ = grid_scope(page)
+    before = tile_value(page, "contacts_handled")
+    set_period(page, "es", date_to, date_to)
+    after = tile_value(page, "contacts_handled")
+    assert after != before
+    (team,) = [
+        r[0]
+        for r in mart.execute("select distinct team from marts.dim_agents").fetchall()
+        if r[0] and slug(r[0]) == team_page.split("/")[2].removesuffix(".html")
+    ]
+    assert after == mart_value(
+        mart, "contacts_handled", "kpi_agent_daily", date_to, date_to, {"team": team}
+    )
+    log.assert_clean()
+
+
+def test_phone_width_and_print(built_site: SiteBuild, site_url: str, browser: object) -> None:
+    """At 390 px nothing overflows sideways; printed, the navigation and filters go."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    context, page, log = new_page(browser, width=390, is_mobile=True, has_touch=True)
+    pages = site_pages(built_site)
+    representative = [
+        f"{lang}/{name}.html"
+        for lang in LANGS
+        for name in (
+            "index",
+            "glossary",
+            "family/accessibility",
+            "family/data-quality",
+            "family/sales",
+        )
+    ] + [
+        next(p for p in pages if p.startswith(f"{lang}/{kind}/"))
+        for lang in LANGS
+        for kind in ("queues", "channels", "teams", "agents")
+    ]
+    for path in representative:
+        open_page(page, site_url + path)
+        overflow = page.evaluate("document.documentElement.scrollWidth")
+        assert overflow <= 392, f"{path}: {overflow} px wide at 390"
+        page.screenshot(
+            path=str(SCREENSHOTS / f"phone-{path.replace('/', '_').removesuffix('.html')}.png"),
+            full_page=True,
+        )
+    context.close()
+    log.assert_clean()
+    context, page, log = new_page(browser, width=1280)
+    open_page(page, site_url + "en/index.html")
+    page.emulate_media(media="print")
+    assert not page.locator(".site-header").is_visible()
+    assert not page.locator(".filters").first.is_visible()
+    assert page.locator(".kpi-grid").is_visible()
+    page.pdf(path=str(SCREENSHOTS / "print-en_index.pdf"))
+    context.close()
+    log.assert_clean()
+
+
+def test_keyboard_reaches_the_skip_link_filters_and_language(
+    site_url: str, page_and_log: tuple[object, PageLog]
+) -> None:
+    page, log = page_and_log
+    open_page(page, site_url + "en/index.html")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip-link"
+    reached = set()
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        reached.add(
+            page.evaluate(
+                "document.activeElement.getAttribute('hreflang')"
+                " || document.activeElement.getAttribute('type') || ''"
+            )
+        )
+    assert "es" in reached and "date" in reached and "checkbox" in reached, reached
+    log.assert_clean()
+
+
+def test_language_switch_keeps_the_page(
+    built_site: SiteBuild, site_url: str, page_and_log: tuple[object, PageLog]
+) -> None:
+    page, log = page_and_log
+    queue_page = next(p for p in built_site.pages if p.startswith("en/queues/"))
+    open_page(page, site_url + queue_page)
+    page.locator('.lang-switch a[hreflang="es"]').click()
+    page.wait_for_url("**/es/queues/*.html")
+    page.wait_for_function(RENDERED, timeout=30_000)
+    assert page.url.endswith(queue_page.replace("en/", "es/", 1))
+    assert page.locator("h1#main-content").inner_text().startswith("Cola ")
+    assert page.get_by_label("Desde", exact=True).count() == 1
+    log.assert_clean()
+
+
+def test_root_offers_both_languages(site_url: str, page_and_log: tuple[object, PageLog]) -> None:
+    page, log = page_and_log
+    page.goto(site_url + "index.html?choose")
+    page.wait_for_load_state("networkidle")
+    for lang in LANGS:
+        href = page.locator(f'a[hreflang="{lang}"]').get_attribute("href")
+        assert href in (f"./{lang}/", f"./{lang}/index.html"), href
+    # without ?choose it opens the browser's language (Chromium here: English)
+    page.goto(site_url + "index.html")
+    page.wait_for_url("**/en/index.html")
+    log.assert_clean()
 
 
 # The real center is closed on Sundays: those days have no rows in the marts. They must
@@ -415,23 +829,34 @@ DAY_TICKS = """(chart) => [...document.querySelectorAll(
     || t.textContent)"""
 
 
-def day_label(day: date) -> str:
-    return f"{day:%a} {day.day} {day:%b}"
+def day_label(day: date, lang: str) -> str:
+    if lang == "en":
+        return f"{day:%a} {day.day} {day:%b}"
+    names = ["lun", "mar", "mié", "jue", "vie", "sáb", "dom"]
+    return f"{names[day.weekday()]} {day:%d/%m}"
 
 
 def test_short_periods_render_without_errors(
-    built_site: SiteBuild, site_warehouse: Path, site_url: str, page_and_log: tuple[object, PageLog]
+    built_site: SiteBuild,
+    site_url: str,
+    page_and_log: tuple[object, PageLog],
+    mart: duckdb.DuckDBPyConnection,
 ) -> None:
     page, log = page_and_log
-    days = mart_days(site_warehouse)
+    days = mart_days(mart)
     periods = [(days[-1], days[-1]), (days[0], days[min(1, len(days) - 1)])]
-    closed = closed_day(site_warehouse)
+    closed = closed_day(mart)
     if closed:
         periods += [(closed - timedelta(days=1), closed + timedelta(days=1)), (closed, closed)]
-    for path in [p for p in built_site.pages if p != GLOSSARY]:
+    paths = ["en/index.html", "es/family/efficiency.html"] + [
+        next(p for p in built_site.pages if p.startswith(prefix))
+        for prefix in ("en/queues/", "es/agents/")
+    ]
+    for path in paths:
         open_page(page, site_url + path)
+        lang = path.split("/")[0]
         for date_from, date_to in periods:
-            set_period(page, date_from.isoformat(), date_to.isoformat())
+            set_period(page, lang, date_from.isoformat(), date_to.isoformat())
             charts = page.locator("figure.chart")
             for i in range(charts.count()):
                 chart = charts.nth(i)
@@ -443,72 +868,76 @@ def test_short_periods_render_without_errors(
             ),
             full_page=True,
         )
-    assert not log.errors, log.errors
+    log.assert_clean()
 
 
+@pytest.mark.parametrize("lang", LANGS)
 def test_daily_charts_tick_by_day_and_skip_closed_days(
-    site_warehouse: Path, site_url: str, page_and_log: tuple[object, PageLog]
+    lang: str,
+    site_url: str,
+    page_and_log: tuple[object, PageLog],
+    mart: duckdb.DuckDBPyConnection,
 ) -> None:
     page, log = page_and_log
-    closed = closed_day(site_warehouse)
+    closed = closed_day(mart)
     if closed is None:
         pytest.skip("the warehouse has no day without calls between its first and last")
     before, after = closed - timedelta(days=1), closed + timedelta(days=1)
-    open_page(page, site_url + "index.html")
-    set_period(page, before.isoformat(), after.isoformat())
-    # one tick per day, labelled by day: never hours of a day
+    open_page(page, site_url + f"{lang}/index.html")
+    set_period(page, lang, before.isoformat(), after.isoformat())
     for chart in ("service-level-trend", "aht"):
         labels = page.evaluate(DAY_TICKS, chart)
-        assert labels == [day_label(before), day_label(closed), day_label(after)], (chart, labels)
-    # a dot per queue and day with calls; none for the closed day, and the lines break there
-    with duckdb.connect(str(site_warehouse), read_only=True) as con:
-        (points,) = con.execute(
-            "select count(*) from marts.kpi_queue_daily where date_local between ? and ?"
-            " and service_level_denominator > 0",
-            [before, after],
-        ).fetchone()
+        expected = [day_label(d, lang) for d in (before, closed, after)]
+        assert labels == expected, (chart, labels)
+    (points,) = mart.execute(
+        "select count(*) from marts.kpi_queue_daily where date_local between ? and ?"
+        " and service_level_denominator > 0",
+        [before, after],
+    ).fetchone()
     trend = page.locator('[data-chart="service-level-trend"]')
     assert trend.locator('svg g[aria-label="dot"] circle').count() == points
-    paths = trend.locator('svg g[aria-label="line"] path')
-    # any segment between the day before and the day after would cross the closed day
-    for d in paths.evaluate_all("(ps) => ps.map((p) => p.getAttribute('d'))"):
+    for d in trend.locator('svg g[aria-label="line"] path').evaluate_all(
+        "(ps) => ps.map((p) => p.getAttribute('d'))"
+    ):
         assert "L" not in d, f"a line is drawn across the closed day: {d}"
     # the closed day alone: no value anywhere, never a 0 (occupancy is about agents, who
     # may log in on a day without calls)
-    set_period(page, closed.isoformat(), closed.isoformat())
-    for kpi in [k for k in TILES if k != "occupancy"]:
+    set_period(page, lang, closed.isoformat(), closed.isoformat())
+    for kpi in [k for k in HEADLINE if k != "occupancy"]:
         tile = page.locator(f'.kpi-tile[data-kpi="{kpi}"]')
         assert tile.get_attribute("data-value") == "", f"{kpi} has a value on a closed day"
         assert tile.locator(".kpi-value").inner_text() == "–"
     for chart in ("service-level-trend", "service-level-heatmap", "aht"):
         assert page.locator(f'[data-chart="{chart}"] .chart-empty').count() == 1, chart
-    assert not log.errors, log.errors
+    log.assert_clean()
 
 
+@pytest.mark.parametrize("lang", LANGS)
 def test_glossary_lists_every_catalog_kpi(
-    site_warehouse: Path, site_url: str, page_and_log: tuple[object, PageLog]
+    lang: str,
+    site_url: str,
+    page_and_log: tuple[object, PageLog],
+    mart: duckdb.DuckDBPyConnection,
 ) -> None:
     page, log = page_and_log
-    page.goto(site_url + GLOSSARY)
-    page.wait_for_selector("[data-kpi-entry]", timeout=30_000)
-    page.wait_for_load_state("networkidle")
-    definitions = catalog_definitions(site_warehouse)
+    open_page(page, site_url + f"{lang}/glossary.html")
+    rows = catalog(mart)
     listed = page.eval_on_selector_all(
         "[data-kpi-entry]", "(es) => es.map((e) => e.dataset.kpiEntry)"
     )
-    assert sorted(listed) == sorted(definitions), "the glossary must list every catalog KPI"
-    for key, definition in definitions.items():
+    assert sorted(listed) == sorted(rows), "the glossary must list every catalog KPI"
+    for key, row in rows.items():
         entry = page.locator(f"#kpi-{key}")
-        assert definition in entry.inner_text(), f"glossary entry {key}: no definition"
+        text = entry.inner_text()
+        assert row[f"definition_{lang}"] in text, f"glossary entry {key}: no definition"
+        assert row[f"name_{lang}"] in text, f"glossary entry {key}: no name"
         assert entry.locator("code").first.inner_text(), f"glossary entry {key}: no formula"
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "glossary.png"), full_page=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{lang}_glossary-full.png"), full_page=True)
     # a tile's link lands on its entry
-    open_page(page, site_url + "index.html")
+    open_page(page, site_url + f"{lang}/index.html")
     page.locator('.kpi-tile[data-kpi="service_level"] summary').click()
     page.locator('.kpi-tile[data-kpi="service_level"] a.kpi-glossary-link').click()
     page.wait_for_selector("#kpi-service_level", timeout=30_000)
-    assert page.url.endswith(f"{GLOSSARY}#kpi-service_level"), page.url
-    assert not log.errors, log.errors
-    assert not log.failed, log.failed
-    assert not log.blocked, f"requests to other hosts: {log.blocked}"
+    assert page.url.endswith(f"{lang}/glossary.html#kpi-service_level"), page.url
+    log.assert_clean()

@@ -1,15 +1,29 @@
 """The report site: an Observable Framework build that reads the marts."""
 
+import json
 
 import dagster as dg
 from dagster_dbt import get_asset_key_for_model
 
-from orchestration.assets.dbt import dbt_models
+from orchestration.assets.dbt import dbt_models, dbt_project
 from orchestration.config import settings
 from orchestration.resources import WarehouseResource
 from orchestration.site import build_site
 
-SITE_SOURCES = ["kpi_queue_interval", "kpi_queue_daily", "kpi_agent_daily", "dim_queues"]
+
+def site_sources() -> list[str]:
+    """The marts the site reads: every KPI table (the family pages show any kpi_* model of the
+    catalog), the dimensions, the data-quality marts and fct_contacts (channels)."""
+    manifest = json.loads(dbt_project.manifest_path.read_text(encoding="utf-8"))
+    return sorted(
+        node["name"]
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "model"
+        and (node["name"].startswith(("kpi_", "dim_", "dq_")) or node["name"] == "fct_contacts")
+    )
+
+
+SITE_SOURCES = site_sources()
 
 
 @dg.asset(
@@ -17,7 +31,7 @@ SITE_SOURCES = ["kpi_queue_interval", "kpi_queue_daily", "kpi_agent_daily", "dim
     group_name="publish",
     kinds={"html", "observable"},
     deps=[get_asset_key_for_model([dbt_models], name) for name in SITE_SOURCES],
-    description="Static report site (reports/dist) built offline from the marts.",
+    description="Static report site (reports/dist, /en/ and /es/) built offline from the marts.",
 )
 def report_site(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
     build = build_site(warehouse.warehouse, settings().site_dir)

@@ -11,6 +11,7 @@ import * as d3 from "d3";
 import {html} from "htl";
 import * as Inputs from "npm:@observablehq/inputs";
 import {resize} from "npm:@observablehq/stdlib";
+import {T, dateFormat, kpiDefinitionText, kpiName, numberFormat} from "./i18n.js";
 
 // ---------------------------------------------------------------------------------------
 // number formats
@@ -18,9 +19,9 @@ import {resize} from "npm:@observablehq/stdlib";
 const DASH = "–";
 const finite = (v) => v != null && Number.isFinite(+v);
 
-export const formatPercent = (v, digits = 1) => (finite(v) ? d3.format(`.${digits}%`)(v) : DASH);
-export const formatCount = (v) => (finite(v) ? d3.format(",d")(Math.round(v)) : DASH);
-export const formatNumber = (v, digits = 1) => (finite(v) ? d3.format(`,.${digits}f`)(v) : DASH);
+export const formatPercent = (v, digits = 1) => (finite(v) ? numberFormat(`.${digits}%`)(v) : DASH);
+export const formatCount = (v) => (finite(v) ? numberFormat(",d")(Math.round(v)) : DASH);
+export const formatNumber = (v, digits = 1) => (finite(v) ? numberFormat(`,.${digits}f`)(v) : DASH);
 
 /** Seconds as "42 s" under a minute, "5:07" (m:ss) from a minute on. */
 export function formatSeconds(v) {
@@ -34,22 +35,24 @@ export function formatSeconds(v) {
 /** A target: "80%", "6.5%", "20 s" (no needless decimals). */
 export function formatTarget(kind, v) {
   if (!finite(v)) return DASH;
-  return kind === "percent" ? d3.format(".1~%")(v) : kind === "seconds" ? formatSeconds(v) : formatCount(v);
+  return kind === "percent" ? numberFormat(".1~%")(v) : kind === "seconds" ? formatSeconds(v) : kind === "number" ? formatNumber(v, 2) : formatCount(v);
 }
 
 /** A 0-1 difference in percentage points: "+2.1 pts". */
-export const formatPoints = (v) => (finite(v) ? `${d3.format("+.1f")(v * 100)} pts` : DASH);
+export const formatPoints = (v) => (finite(v) ? `${numberFormat("+.1f")(v * 100)} ${T.points}` : DASH);
 
-const formatDay = d3.utcFormat("%-d %b %Y");
-const formatDayShort = d3.utcFormat("%-d %b");
-const formatWeekday = d3.utcFormat("%a %-d %b");
+const formatDay = dateFormat("day");
+const formatDayShort = dateFormat("dayShort");
+const formatWeekday = dateFormat("weekday");
 export const formatDate = (d) => (d ? formatDay(d) : DASH);
-/** "Mon 26 Oct 2026". */
-export const formatWeekdayDate = (d) => (d ? d3.utcFormat("%a %-d %b %Y")(d) : DASH);
+/** "Mon 26 Oct 2026" (es: "lun 26/10/2026"). */
+export const formatWeekdayDate = (d) => (d ? dateFormat("weekdayYear")(d) : DASH);
 export const isoDate = d3.utcFormat("%Y-%m-%d");
+/** A UTC timestamp as "26 Oct 2026 14:05" (es: "26/10/2026 14:05"). */
+export const formatDateTime = (d) => (d ? dateFormat("dateTime")(d) : DASH);
 
-/** "1 day", "14 days". */
-export const formatDays = (n) => `${n} ${n === 1 ? "day" : "days"}`;
+/** "1 day", "14 days" (es: "14 días"). */
+export const formatDays = (n) => T.days(n);
 
 /** "1-14 Feb 2024" for a period. */
 export function formatPeriod({from, to}) {
@@ -164,14 +167,14 @@ export function filterRows(rows, {from, to}, {queues, sites, dateColumn = "date_
  */
 export function dateRangeInput(rows, {days = 14, dateColumn = "date_local"} = {}) {
   const [min, max] = d3.extent(rows, (d) => d[dateColumn]);
-  if (!min) return Inputs.form({from: Inputs.date({label: "From"}), to: Inputs.date({label: "To"})});
+  if (!min) return Inputs.form({from: Inputs.date({label: T.from}), to: Inputs.date({label: T.to})});
   const total = Math.round((max - min) / DAY) + 1;
   const length = Math.max(1, Math.min(days, Math.floor(total / 2) || 1));
   const start = new Date(+max - (length - 1) * DAY);
   const form = Inputs.form(
     {
-      from: Inputs.date({label: "From", min, max, value: start}),
-      to: Inputs.date({label: "To", min, max, value: max})
+      from: Inputs.date({label: T.from, min, max, value: start}),
+      to: Inputs.date({label: T.to, min, max, value: max})
     },
     {template: (inputs) => html`<div class="filter-dates">${Object.values(inputs)}</div>`}
   );
@@ -181,7 +184,7 @@ export function dateRangeInput(rows, {days = 14, dateColumn = "date_local"} = {}
 }
 
 /** Checkboxes to pick queues (all ticked by default); the value is the list of queue ids. */
-export function queueInput(queues, {label = "Queues"} = {}) {
+export function queueInput(queues, {label = T.queues} = {}) {
   const byId = new Map(queues.map((q) => [q.queue_id, q]));
   const input = Inputs.checkbox(
     queues.map((q) => q.queue_id),
@@ -199,7 +202,7 @@ export function queueSwitcher(queues, current, {href = (id) => `./${encodeURICom
     (q) => html`<option value=${q.queue_id} selected=${q.queue_id === current}>${q.queue_name ?? q.queue_id}</option>`
   )}</select>`;
   select.addEventListener("change", () => (window.location.href = href(select.value)));
-  return html`<div class="filter queue-switcher"><label for=${id}>Queue</label>${select}</div>`;
+  return html`<div class="filter queue-switcher"><label for=${id}>${T.queue}</label>${select}</div>`;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -212,7 +215,8 @@ export function statusOf(value, target, direction, tolerance = 0.1) {
   return value <= target ? "good" : value <= target * (1 + tolerance) ? "warn" : "bad";
 }
 
-const STATUS_TEXT = {good: "On target", warn: "Near target", bad: "Off target", none: "No target"};
+// status in text and a symbol, never by colour alone
+const STATUS_TEXT = {good: `✓ ${T.onTarget}`, warn: `! ${T.nearTarget}`, bad: `✗ ${T.offTarget}`, none: T.noTarget};
 
 /**
  * One KPI tile: value, target with status colour and text, change vs the previous period.
@@ -227,36 +231,39 @@ export function kpiTile({
   kind = "percent",
   direction = null,
   note,
-  previousLabel = "previous period",
+  previousLabel = T.previousPeriod,
   definition,
   glossaryHref = "./glossary.html"
 }) {
   const targetValue = typeof target === "object" && target !== null ? target.value : target;
   const blended = typeof target === "object" && target !== null && target.blended;
   target = targetValue;
-  const format = kind === "percent" ? formatPercent : kind === "seconds" ? formatSeconds : formatCount;
+  const format = formatterOf(kind);
   const status = statusOf(value, target, direction);
   // no value (e.g. only closed days chosen): nothing to compare, and never a 0
-  let deltaText = finite(value) ? "no data for the previous period" : "no data in this period";
+  let deltaText = finite(value) ? T.noPrevious : T.noDataPeriod;
   let deltaClass = "delta-none";
   if (finite(value) && finite(previous)) {
-    const change = value - previous;
+    // a change too small to show at the tile's precision is no change ("■ +0.0 pts")
+    const negligible =
+      kind === "percent" ? Math.abs(value - previous) < 0.0005 : kind === "seconds" ? Math.abs(value - previous) < 0.5 : false;
+    const change = negligible ? 0 : value - previous;
     const arrow = change > 0 ? "▲" : change < 0 ? "▼" : "■";
     const amount =
       kind === "percent"
         ? formatPoints(change)
         : kind === "seconds"
-        ? `${change >= 0 ? "+" : "−"}${formatSeconds(Math.abs(change))}`
+        ? `${change > 0 ? "+" : change < 0 ? "−" : "±"}${formatSeconds(Math.abs(change))}`
         : previous > 0
-        ? `${d3.format("+.1%")(change / previous)}`
+        ? `${numberFormat("+.1%")(change / previous)}`
         : `${change >= 0 ? "+" : "−"}${formatCount(Math.abs(change))}`;
-    deltaText = `${arrow} ${amount} vs ${previousLabel}`;
+    deltaText = `${arrow} ${amount} ${T.vs} ${previousLabel}`;
     const better = direction === "higher" ? change > 0 : direction === "lower" ? change < 0 : null;
     deltaClass = change === 0 || better === null ? "delta-neutral" : better ? "delta-better" : "delta-worse";
   }
   const targetText = finite(target)
-    ? `${blended ? "Blended target" : "Target"} ${formatTarget(kind, target)}`
-    : "No target set";
+    ? `${blended ? T.blendedTarget : T.target} ${formatTarget(kind, target)}`
+    : T.noTargetSet;
   return html`<div
     class=${`kpi-tile card status-${status}`}
     id=${`kpi-${kpi}`}
@@ -282,7 +289,7 @@ export function kpiTile({
 }
 
 /** A catalog entry (marts.dim_kpis) as one line: "Definition. Formula: ...". */
-export const definitionText = (entry) => `${entry.definition_en} Formula: ${entry.formula}.`;
+export const definitionText = (entry) => `${kpiDefinitionText(entry)} ${T.formula}: ${entry.formula}.`;
 
 /** The KPI catalog (data/kpis.json) as a map from kpi_key to its entry. */
 export const catalogByKey = (catalog) => new Map((catalog ?? []).map((d) => [d.kpi_key, d]));
@@ -290,9 +297,9 @@ export const catalogByKey = (catalog) => new Map((catalog ?? []).map((d) => [d.k
 /** The definition of a tile's KPI, folded, with a link to its glossary entry. */
 function kpiDefinition(kpi, entry, glossaryHref) {
   return html`<details class="kpi-definition">
-    <summary>Definition</summary>
+    <summary>${T.definition}</summary>
     <p id=${`kpi-${kpi}-definition`}>${definitionText(entry)}</p>
-    <a class="kpi-glossary-link" href=${`${glossaryHref}#kpi-${kpi}`}>${entry.name_en} in the glossary</a>
+    <a class="kpi-glossary-link" href=${`${glossaryHref}#kpi-${kpi}`}>${kpiName(entry)} ${T.inGlossary}</a>
   </details>`;
 }
 
@@ -405,17 +412,20 @@ const MIN_CHART_WIDTH = 240;
 const MIN_PLOT_WIDTH = 120;
 const DAY_LABEL_WIDTH = 46; // px a two-line "Mon / 26 Oct" tick label needs
 const MAX_BAR_WIDTH = 80; // px
-const formatTickDay = d3.utcFormat("%a\n%-d %b");
+const formatTickDay = dateFormat("tick");
 
 const tickFormatOf = (kind) =>
-  kind === "percent" ? (v) => d3.format(".0%")(v) : kind === "seconds" ? formatSeconds : (v) => d3.format("~s")(v);
+  kind === "percent" ? (v) => numberFormat(".0%")(v) : kind === "seconds" ? formatSeconds : (v) => numberFormat("~s")(v);
 /** Tick values at whole minutes (or nice second steps) for a seconds axis from 0 to max. */
 function secondsTicks(max) {
   const steps = [5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600];
   const step = steps.find((s) => max / s <= 6) ?? 3600;
   return d3.range(0, max + step, step);
 }
-const tipFormatOf = (kind) => (kind === "percent" ? formatPercent : kind === "seconds" ? formatSeconds : formatCount);
+const tipFormatOf = (kind) => formatterOf(kind);
+/** The formatter of a kind: percent, seconds, count, number. */
+export const formatterOf = (kind) =>
+  kind === "percent" ? formatPercent : kind === "seconds" ? formatSeconds : kind === "number" ? (v) => formatNumber(v, 2) : formatCount;
 
 /** Every day (UTC midnight) of a period, first to last. */
 export function daysOf(p) {
@@ -497,7 +507,7 @@ const sentences = (...parts) =>
 function chartFigure(name, title, subtitle, render, {empty = false, attributes = {}} = {}) {
   const figure = html`<figure class="chart card" data-chart=${name}>
     <figcaption><h2>${title}</h2>${subtitle ? html`<p class="chart-subtitle">${subtitle}</p>` : ""}</figcaption>
-    ${empty ? html`<p class="chart-empty">No data for the selected filters.</p>` : resize((width) => render(Math.max(width, MIN_CHART_WIDTH)))}
+    ${empty ? html`<p class="chart-empty">${T.noData}</p>` : resize((width) => render(Math.max(width, MIN_CHART_WIDTH)))}
   </figure>`;
   for (const [key, value] of Object.entries(attributes)) figure.setAttribute(`data-${key}`, value);
   return figure;
@@ -525,8 +535,8 @@ export function lineChart(rows, {name = "line", title, subtitle, x, y, z, kind =
       if (has(i) && (days.length <= 45 || (!has(i - 1) && !has(i + 1)))) dots.push(d);
     });
   }
-  const targetNote = finite(target) ? `Dashed line: target ${formatTarget(kind, target)}` : "";
-  const notes = sentences(subtitle, targetNote, "Days without calls are left blank");
+  const targetNote = finite(target) ? `${T.dashedTarget} ${formatTarget(kind, target)}` : "";
+  const notes = sentences(subtitle, targetNote, T.daysBlank);
   return chartFigure(
     name,
     title,
@@ -571,7 +581,7 @@ export function barChart(rows, {name = "bar", title, subtitle, x, y, fill, kind 
   const category = horizontal ? y : x;
   const shown = rows.filter((d) => finite(d[value]));
   const targetNote =
-    typeof target === "string" ? "Black tick: target" : finite(target) ? `Dashed line: target ${formatTarget(kind, target)}` : "";
+    typeof target === "string" ? T.blackTick : finite(target) ? `${T.dashedTarget} ${formatTarget(kind, target)}` : "";
   if (!horizontal) return dailyBarChart(shown, {name, title, subtitle, x, y, fill, kind, target, height, fillColor, chosen, targetNote});
   const h = height ?? Math.max(120, 48 * new Set(shown.map((d) => d[category])).size + 40);
   const targets = typeof target === "string" ? shown.map((d) => d[target]) : [target];
@@ -618,7 +628,7 @@ function dailyBarChart(rows, {name, title, subtitle, x, y, fill, kind, target, h
   const p = chartPeriod(rows, x, chosen);
   const days = daysOf(p);
   const inPeriod = rows.filter((d) => +d[x] >= +p.from && +d[x] <= +p.to);
-  const notes = sentences(subtitle, targetNote, "Days without calls are left blank");
+  const notes = sentences(subtitle, targetNote, T.daysBlank);
   return chartFigure(
     name,
     title,
@@ -695,8 +705,8 @@ export function heatmap(rows, {name = "heatmap", title, subtitle, x, y, fill, ki
   const ys = yDomain ? yDomain.length : new Set(shown.map((d) => d[y])).size;
   const h = height ?? Math.max(140, (ys > 14 ? 20 : 26) * ys + 74);
   const legendNote = finite(target)
-    ? `Yellow: at the target (${formatTarget(kind, target)}); red: below; blue: above. Blank: no calls.`
-    : "Blank: no calls.";
+    ? T.heatTarget(formatTarget(kind, target))
+    : T.heatBlank;
   return chartFigure(
     name,
     title,
@@ -744,26 +754,34 @@ export function heatmap(rows, {name = "heatmap", title, subtitle, x, y, fill, ki
 }
 
 /** A sortable table; `columns` maps a column to {label, kind}. */
-export function table(rows, {name = "table", title, subtitle, columns, rows: visibleRows = 14.5}) {
+export function table(rows, {name = "table", title, subtitle, columns, rows: visibleRows = 14.5, formats = {}}) {
   const keys = Object.keys(columns);
   const formatters = {
     percent: (v) => formatPercent(v),
     seconds: (v) => formatSeconds(v),
     count: (v) => formatCount(v),
+    number: (v) => formatNumber(v, 2),
     date: (v) => formatDate(v),
-    text: (v) => v
+    datetime: (v) => formatDateTime(v),
+    // a local wall-clock time as the marts write it ("2026-10-26 08:00"), in the page's format
+    localtime: (v) => {
+      const m = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}:\d{2})/.exec(String(v ?? ""));
+      return m ? `${formatDate(new Date(Date.UTC(+m[1], +m[2] - 1, +m[3])))} ${m[4]}` : v;
+    },
+    text: (v) => v,
+    ...formats
   };
   const element = Inputs.table(rows, {
     columns: keys,
     header: Object.fromEntries(keys.map((k) => [k, columns[k].label ?? k])),
     format: Object.fromEntries(keys.map((k) => [k, formatters[columns[k].kind ?? "text"]])),
-    align: Object.fromEntries(keys.map((k) => [k, (columns[k].kind ?? "text") === "text" ? "left" : "right"])),
+    align: Object.fromEntries(keys.map((k) => [k, ["text", "localtime"].includes(columns[k].kind ?? "text") ? "left" : "right"])),
     rows: visibleRows,
     select: false,
     layout: "auto"
   });
   return html`<figure class="table card" data-table=${name}>
     <figcaption><h2>${title}</h2>${subtitle ? html`<p class="chart-subtitle">${subtitle}</p>` : ""}</figcaption>
-    ${rows.length ? element : html`<p class="chart-empty">No data for the selected filters.</p>`}
+    ${rows.length ? element : html`<p class="chart-empty">${T.noData}</p>`}
   </figure>`;
 }

@@ -1,28 +1,33 @@
-"""The KPI catalog: select from marts.dim_kpis (glossary page, tile definitions)."""
+"""The KPI catalog (marts.dim_kpis) with where the warehouse has each KPI.
 
-from _warehouse import write_json
-
-write_json(
-    """
-select
-    kpi_key,
-    family,
-    variant_of,
-    name_en,
-    name_es,
-    definition_en,
-    definition_es,
-    formula,
-    unit,
-    direction,
-    default_target,
-    grain,
-    models,
-    column_name,
-    numerator_column,
-    denominator_column,
-    source
-from marts.dim_kpis
-order by kpi_key
+Every catalog row, plus `aggregation` (ratio, sum, max), `available` (a mart of the
+warehouse has its columns) and `sources` (the models the site reads it from, with their
+dimensions): the glossary, the tiles' definitions and the family pages read it.
 """
-)
+
+import json
+import sys
+
+from _catalog import plan, read_catalog
+from _warehouse import _plain, connect
+
+with connect() as con:
+    catalog = read_catalog(con)
+    entries = plan(con, catalog)
+
+out = []
+for row in catalog:
+    entry = entries.get(row["kpi_key"])
+    if entry is None:
+        continue
+    out.append(
+        {
+            **{k: _plain(v) for k, v in row.items()},
+            "aggregation": entry.aggregation,
+            "available": bool(entry.sources),
+            "sources": [
+                {"model": s.model, "dimensions": s.dimensions + s.derived} for s in entry.sources
+            ],
+        }
+    )
+json.dump(out, sys.stdout)

@@ -1,0 +1,172 @@
+"""The KPI catalog against the warehouse: which catalog KPI can be read from which mart.
+
+Shared by kpis.json.py (the catalog, with where each KPI is found) and kpi_values.csv.py
+(every available KPI's additive parts per day and dimension). Nothing here knows a KPI
+by name: the catalog (marts.dim_kpis: models, column_name, numerator_column,
+denominator_column, formula) and information_schema decide, so a new kpi_* mart with
+its catalog rows reaches the site with no change to the site (docs/extending.md).
+
+A KPI is read from each model of its `models` list that exists in the marts schema with
+the columns the catalog names and a date column; interval models are left out when a
+daily one is available (the site shows days, and a day's parts are the sums of its
+intervals' parts). How a KPI aggregates over rows:
+- ratio: numerator_column and denominator_column given: sum(numerator) / sum(denominator);
+- max: no parts and the formula starts with "max(": the largest value (longest wait);
+- sum: no parts (counts): the sum of the column.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import duckdb
+
+# date columns a KPI model may carry, in order of preference; else its first DATE column
+DATE_COLUMNS = ["date_local", "date_day", "report_date", "contact_date", "date"]
+# dimensions the site filters and drills by, when a model has them
+DIMENSIONS = ["queue_id", "site_id", "channel", "agent_id", "team"]
+SAFE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+@dataclass
+class Source:
+    model: str
+    date_column: str
+    dimensions: list[str]
+    derived: list[str] = field(default_factory=list)  # dimensions joined in (team, channel)
+
+
+@dataclass
+class Entry:
+    kpi_key: str
+    aggregation: str  # ratio | sum | max
+    column: str
+    numerator: str | None
+    denominator: str | None
+    target_column: str | None
+    sources: list[Source]
+
+
+def _columns(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, str]]:
+    tables: dict[str, dict[str, str]] = {}
+    for table, column, dtype in con.execute(
+        "select table_name, column_name, data_type from information_schema.columns"
+        " where table_schema = 'marts' order by table_name, ordinal_position"
+    ).fetchall():
+        tables.setdefault(table, {})[column] = dtype
+    return tables
+
+
+def aggregation_of(row: dict) -> str:
+    if row.get("numerator_column") and row.get("denominator_column"):
+        return "ratio"
+    if str(row.get("formula") or "").strip().lower().startswith("max("):
+        return "max"
+    return "sum"
+
+
+def plan(con: duckdb.DuckDBPyConnection, catalog: list[dict]) -> dict[str, Entry]:
+    """For every catalog row, the models it can be read from (possibly none)."""
+    tables = _columns(con)
+    has_agents = "dim_agents" in tables and "team" in tables["dim_agents"]
+    has_channels = "fct_contacts" in tables and "channel" in tables["fct_contacts"]
+    out: dict[str, Entry] = {}
+    for row in catalog:
+        if not SAFE.match(str(row["kpi_key"])):
+            continue  # not an identifier: never spliced into SQL (the catalog test names it)
+        aggregation = aggregation_of(row)
+        column = row["column_name"] or row["kpi_key"]
+        needed = (
+            [column]
+            if aggregation != "ratio"
+            else [row["numerator_column"], row["denominator_column"]]
+        )
+        candidates: list[Source] = []
+        for model in str(row.get("models") or "").split():
+            columns = tables.get(model)
+            if not columns or not all(c in columns for c in needed):
+                continue
+            if not all(SAFE.match(c) for c in [model, *needed]):
+                continue
+            date_column = next((c for c in DATE_COLUMNS if c in columns), None) or next(
+                (c for c, t in columns.items() if t == "DATE"), None
+            )
+            if date_column is None:
+                continue
+            dims = [d for d in DIMENSIONS if d in columns]
+            derived = []
+            if "agent_id" in dims and "team" not in dims and has_agents:
+                derived.append("team")
+            if "queue_id" in dims and "channel" not in dims and has_channels:
+                derived.append("channel")
+            candidates.append(Source(model, date_column, dims, derived))
+        daily = [s for s in candidates if "interval" not in s.model]
+        sources = daily or candidates[:1]
+        target = f"{column}_target"
+        target_column = (
+            target if sources and all(target in tables[s.model] for s in sources) else None
+        )
+        out[row["kpi_key"]] = Entry(
+            kpi_key=row["kpi_key"],
+            aggregation=aggregation,
+            column=column,
+            numerator=row.get("numerator_column") or None,
+            denominator=row.get("denominator_column") or None,
+            target_column=target_column,
+            sources=sources,
+        )
+    return out
+
+
+def read_catalog(con: duckdb.DuckDBPyConnection) -> list[dict]:
+    cursor = con.execute("select * from marts.dim_kpis order by kpi_key")
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
+
+
+def values_sql(entry: Entry, source: Source) -> str:
+    """One row per day and dimension values: the KPI's additive parts."""
+    m = "m"
+    if entry.aggregation == "ratio":
+        numerator = f"sum({m}.{entry.numerator})"
+        denominator = f"sum({m}.{entry.denominator})"
+    elif entry.aggregation == "max":
+        numerator, denominator = f"max({m}.{entry.column})", "null"
+    else:
+        numerator, denominator = f"sum({m}.{entry.column})", "null"
+    target = f"max({m}.{entry.target_column})" if entry.target_column else "null"
+    dims = []
+    joins = []
+    for d in DIMENSIONS:
+        if d in source.dimensions:
+            dims.append(f"{m}.{d}")
+        elif d == "team" and "team" in source.derived:
+            dims.append("agents.team")
+            joins.append("left join marts.dim_agents as agents on agents.agent_id = m.agent_id")
+        elif d == "channel" and "channel" in source.derived:
+            dims.append("queue_channels.channel")
+            joins.append("left join queue_channels on queue_channels.queue_id = m.queue_id")
+        else:
+            dims.append("null")
+    keys = ", ".join(f"{e} as {d}" for e, d in zip(dims, DIMENSIONS, strict=True))
+    group = ", ".join(str(i) for i in range(3, 4 + len(DIMENSIONS)))
+    with_channels = (
+        "with queue_channels as (select queue_id, min(channel) as channel"
+        " from marts.fct_contacts where queue_id is not null group by queue_id"
+        " having count(distinct channel) = 1)\n"
+        if "channel" in source.derived
+        else ""
+    )
+    return f"""{with_channels}select
+    '{entry.kpi_key}' as kpi_key,
+    '{source.model}' as model,
+    {m}.{source.date_column} as date_local,
+    {keys},
+    {numerator} as numerator,
+    {denominator} as denominator,
+    {target} as target
+from marts.{source.model} as {m}
+{" ".join(joins)}
+where {m}.{source.date_column} is not null
+group by {group}"""
