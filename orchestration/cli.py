@@ -1,11 +1,11 @@
 """`ccwh`: the command line of the contact-center warehouse.
 
-ccwh simulate --days 28 --agents 40 --queues sales,support,billing --seed 42 --out landing/
-ccwh ingest                    load new landing files into the raw tables
-ccwh ingest --accept FILE      ... loading FILE even if it breaks its contract
-ccwh run                       simulate (if landing/ is empty), ingest, dbt build, site
-ccwh site build | serve        build the report site / serve it on 127.0.0.1
-ccwh catalog docs              regenerate the KPI doc blocks from seeds/kpi_catalog.csv
+    ccwh simulate --days 28 --agents 40 --queues sales,support,billing --seed 42 --out landing/
+    ccwh ingest                    load new landing files into the raw tables
+    ccwh ingest --accept FILE      ... loading FILE even if it breaks its contract
+    ccwh run                       simulate (if landing/ is empty), ingest, dbt build, site
+    ccwh site build | serve        build the report site / serve it on 127.0.0.1
+    ccwh catalog docs              regenerate the KPI doc blocks from seeds/kpi_catalog.csv
 """
 
 from __future__ import annotations
@@ -76,13 +76,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.simulate or not _landing_has_files(cfg.landing_dir):
         cmd_simulate(
             argparse.Namespace(
-                out=str(cfg.landing_dir),
-                days=args.days,
-                agents=args.agents,
-                queues=DEFAULT_QUEUES,
-                seed=args.seed,
-                start=args.start,
-                quiet=args.quiet,
+                out=str(cfg.landing_dir), days=args.days, agents=args.agents,
+                queues=DEFAULT_QUEUES, seed=args.seed, start=args.start, quiet=args.quiet,
             )
         )
     _prepare_dagster_home()

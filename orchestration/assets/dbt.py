@@ -4,6 +4,7 @@ dbt sources map to the ingestion assets by their schema and table (`raw_asterisk
 so the lineage in the Dagster UI runs from landing files to KPI tables.
 """
 
+
 from collections.abc import Mapping
 from typing import Any
 

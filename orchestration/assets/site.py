@@ -1,5 +1,6 @@
 """The report site: an Observable Framework build that reads the marts."""
 
+
 import dagster as dg
 from dagster_dbt import get_asset_key_for_model
 
