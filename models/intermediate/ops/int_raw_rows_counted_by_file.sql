@@ -14,6 +14,14 @@ with
     ('raw_roster', 'agents'),
     ('raw_amazon_connect', 'contact_trace_records'),
     ('raw_mapped', 'contacts'),
+    ('raw_crm', 'customers'),
+    ('raw_crm', 'leads'),
+    ('raw_crm', 'opportunities'),
+    ('raw_crm', 'cases'),
+    ('raw_crm', 'case_calls'),
+    ('raw_surveys', 'invitations'),
+    ('raw_surveys', 'responses'),
+    ('raw_surveys', 'follow_ups'),
 ] %}
 
 {% for schema, table in raw_tables %}
