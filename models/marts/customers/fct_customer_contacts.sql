@@ -54,7 +54,9 @@ measured as (
         {{ dbt.datediff('ended_at', 'next_contact_started_at', 'second') }} as seconds_to_next_contact,
         {{ dbt.datediff('previous_contact_ended_at', 'started_at', 'second') }} as seconds_since_previous_contact,
         {{ dbt.datediff('ended_at', 'data_ends_at', 'second') }} as seconds_observed_after,
-        {{ dbt.datediff('data_starts_at', 'started_at', 'second') }} as seconds_observed_before
+        {{ dbt.datediff('data_starts_at', 'started_at', 'second') }} as seconds_observed_before,
+        -- FCR judges resolved contacts of known customers only
+        is_resolved and customer_key is not null as is_judged_resolved
     from sequenced
 
 ),
@@ -93,12 +95,12 @@ final as (
         is_resolved,
         customer_key is not null as is_identified,
         {%- for n in fcr_windows %}
-        is_resolved and seconds_observed_after >= {{ n * 86400 }} as is_fcr_{{ n }}d_judged,
-        is_resolved and seconds_observed_after >= {{ n * 86400 }}
+        is_judged_resolved and seconds_observed_after >= {{ n * 86400 }} as is_fcr_{{ n }}d_judged,
+        is_judged_resolved and seconds_observed_after >= {{ n * 86400 }}
             and coalesce(seconds_to_next_contact > {{ n * 86400 }}, true) as is_fcr_{{ n }}d,
         {%- endfor %}
-        is_resolved and seconds_observed_after >= {{ fcr_default * 86400 }} as is_fcr_judged,
-        is_resolved and seconds_observed_after >= {{ fcr_default * 86400 }}
+        is_judged_resolved and seconds_observed_after >= {{ fcr_default * 86400 }} as is_fcr_judged,
+        is_judged_resolved and seconds_observed_after >= {{ fcr_default * 86400 }}
             and coalesce(seconds_to_next_contact > {{ fcr_default * 86400 }}, true) as is_first_contact_resolution,
         customer_key is not null and seconds_observed_before >= {{ repeat_days * 86400 }}
             as is_repeat_judged,
