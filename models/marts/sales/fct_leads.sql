@@ -93,9 +93,11 @@ final as (
             as seconds_to_crm,
         cast({{ dbt.datediff('leads.submitted_at', 'leads.first_call_at', 'second') }} / 60.0
             as numeric(28, 6)) as speed_to_lead_minutes,
-        case when leads.first_call_at is not null then
-            cast(coalesce(business.business_seconds, 0) / 60.0 as numeric(28, 6))
-        end as speed_to_lead_business_minutes,
+        cast(
+            case when leads.first_call_at is not null then
+                coalesce(business.business_seconds, 0) / 60.0
+            end as numeric(28, 6)
+        ) as speed_to_lead_business_minutes,
         cast(coalesce(won.sales_amount, 0) as numeric(28, 2)) as sales_amount,
 
         -- flags

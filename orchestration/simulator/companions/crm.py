@@ -177,7 +177,13 @@ def _write_csv(path: Path, header: list[str], rows: list[list[str]]) -> Path:
     return path
 
 
-def _write_xlsx(path: Path, header: list[str], rows: list[list[object]]) -> Path:
+def _write_xlsx(path: Path, header: list[str], rows: list[list[object]], day: date) -> Path:
+    """An .xlsx workbook, byte-for-byte the same for the same rows: openpyxl stamps the save
+    time into docProps/core.xml and the zip entries, so both are set to the export day."""
+    import io
+    import re
+    import zipfile
+
     import openpyxl
 
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -186,7 +192,23 @@ def _write_xlsx(path: Path, header: list[str], rows: list[list[object]]) -> Path
     ws.append(header)
     for r in rows:
         ws.append(r)
-    wb.save(path)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    stamp = f"{day:%Y-%m-%d}T06:00:00Z"
+    with zipfile.ZipFile(buffer) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                data = re.sub(
+                    rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:)",
+                    lambda m: m.group(1) + stamp.encode() + m.group(3),
+                    data,
+                )
+            entry = zipfile.ZipInfo(
+                info.filename, date_time=(day.year, day.month, day.day, 6, 0, 0)
+            )
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            out.writestr(entry, data)
     return path
 
 
@@ -351,6 +373,7 @@ class CrmCompanion:
                 out / "opportunities" / f"opportunities-{stamp}.xlsx",
                 OPPORTUNITY_HEADER,
                 opportunities,
+                day,
             ),  # fmt: skip
         ]
 
