@@ -46,14 +46,22 @@ FAMILIES = (
     "accessibility",
     "efficiency",
     "effectiveness",
+    "customer_outcomes",
     "sales",
     "people",
     "cost",
     "planning",
 )
-UNITS = ("ratio", "seconds", "count")
+UNITS = ("ratio", "seconds", "count", "minutes", "score", "currency")
 DIRECTIONS = ("higher_is_better", "lower_is_better", "neutral")
-UNIT_TEXT = {"ratio": "ratio (0-1 decimal)", "seconds": "seconds", "count": "count"}
+UNIT_TEXT = {
+    "ratio": "ratio (0-1 decimal)",
+    "seconds": "seconds",
+    "count": "count",
+    "minutes": "minutes",
+    "score": "score (on the survey's scale)",
+    "currency": "amount in the extract's currency",
+}
 DIRECTION_TEXT = {
     "higher_is_better": "higher is better",
     "lower_is_better": "lower is better",

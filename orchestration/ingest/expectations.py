@@ -336,10 +336,11 @@ def volume_baseline(
     """The row range a file of `source` is expected to have, from the ledger's history."""
     if not rule.enabled:
         return VolumeBaseline(None, None, None, 0, "volume not checked: CCWH_VOLUME_CHECK=0")
-    if source in VOLUME_NOT_COMPARABLE:
-        return VolumeBaseline(
-            None, None, None, 0, f"volume not checked: {VOLUME_NOT_COMPARABLE[source]}"
-        )
+    why = VOLUME_NOT_COMPARABLE.get(source) or getattr(
+        EXTRACTS.get(source), "volume_not_comparable", None
+    )
+    if why:
+        return VolumeBaseline(None, None, None, 0, f"volume not checked: {why}")
     scope, where, params = f"source {source}", "", [source]
     if source == "mapped_contacts" and file_name.count("/") >= 2:
         folder = file_name.rsplit("/", 1)[0] + "/"

@@ -109,6 +109,8 @@ class ExtractSpec:
     time_zone: str | None = None  # of timestamps without an offset; None: CCWH_SITE_TIME_ZONE
     # extra contract checks: (column_a, column_b) with a >= b where both are present
     ordered: tuple[tuple[str, str], ...] = ()
+    # why files of this extract are not comparable by size (no volume check), if they are not
+    volume_not_comparable: str | None = None
 
     def __post_init__(self) -> None:
         names = [c.name for c in self.columns]
