@@ -50,10 +50,23 @@ FAMILIES = (
     "people",
     "cost",
     "planning",
+    # the report site's family pages (issue 3)
+    "customer_outcomes",
+    "workforce",
+    "people_quality",
+    "data_quality",
 )
-UNITS = ("ratio", "seconds", "count")
+UNITS = ("ratio", "seconds", "count", "amount", "score", "hours", "number")
 DIRECTIONS = ("higher_is_better", "lower_is_better", "neutral")
-UNIT_TEXT = {"ratio": "ratio (0-1 decimal)", "seconds": "seconds", "count": "count"}
+UNIT_TEXT = {
+    "ratio": "ratio (0-1 decimal)",
+    "seconds": "seconds",
+    "count": "count",
+    "amount": "amount of money (the finance extract's currency, without VAT)",
+    "score": "score (0-100 points)",
+    "hours": "hours",
+    "number": "number (an average of counts)",
+}
 DIRECTION_TEXT = {
     "higher_is_better": "higher is better",
     "lower_is_better": "lower is better",

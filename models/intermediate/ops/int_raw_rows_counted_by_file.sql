@@ -14,10 +14,17 @@ with
     ('raw_roster', 'agents'),
     ('raw_amazon_connect', 'contact_trace_records'),
     ('raw_mapped', 'contacts'),
+    ('raw_finance', 'monthly_costs'),
+    ('raw_digital', 'contacts'),
+    ('raw_ivr', 'sessions'),
+    ('raw_outbound', 'attempts'),
+    ('raw_quality', 'evaluations'),
+    ('raw_quality', 'coaching_sessions'),
+    ('raw_hr', 'roster_history'),
 ] %}
 
 {% for schema, table in raw_tables %}
-{{ table }}_rows as (
+{{ schema }}__{{ table }}_rows as (
 
     select
         _file_name as file_name,
@@ -33,7 +40,7 @@ with
 unioned as (
 
     {% for schema, table in raw_tables %}
-    select * from {{ table }}_rows
+    select * from {{ schema }}__{{ table }}_rows
     {% if not loop.last %}union all{% endif %}
     {% endfor %}
 

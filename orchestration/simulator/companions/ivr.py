@@ -9,7 +9,8 @@ in a menu, or asks for an agent and is transferred to the PBX, where the call ge
   uniqueid and ``transfer_queue`` = its queue; its path ends in the queue's menu option;
 - calls contained in the IVR never reach the PBX (no CDR, no queue_log): ``outcome = contained``
   with ``end_reason`` completed (a self-service task done) or caller_hangup (left in a menu).
-  They come from the same customers, at the same times of day as the PBX calls.
+  They come from the same customers (`CustomerDirectory`: the repeat callers' pool) and
+  one-off callers, at the same times of day as the PBX calls.
 
 Files: ``ivr/sessions/ivr-YYYYMMDD.csv`` per local day with calls (no file for a closed day).
 Columns: session_id, pbx_uniqueid, caller_number, dnis, started_at, ended_at (UTC, ISO 8601
@@ -24,6 +25,7 @@ from pathlib import Path
 
 from orchestration.simulator.companions import CompanionContext, voice_calls
 from orchestration.simulator.companions._files import iso_utc, write_csv
+from orchestration.simulator.companions.customers import CustomerDirectory
 from orchestration.simulator.model import DayOutput
 from orchestration.simulator.workforce import AgentDay
 
@@ -49,6 +51,7 @@ class SelfService:
     def __init__(self, ctx: CompanionContext) -> None:
         self.ctx = ctx
         self.rng = ctx.rng("ivr")
+        self.directory = CustomerDirectory(ctx.seed, ctx.known_customers, ctx.start)
         self.next_id = 0
         self.written: list[Path] = []
 
@@ -91,10 +94,11 @@ class SelfService:
             for _ in range(n):
                 like = firsts[int(rng.integers(len(firsts)))]
                 start = int(like.start + rng.normal(0, 600))
-                number = like.number
-                if rng.random() < 0.5:  # someone else at that time of day
-                    other = firsts[int(rng.integers(len(firsts)))]
-                    number = other.number
+                customers = self.directory.customers
+                if customers and rng.random() < 0.5:
+                    number = customers[int(rng.integers(len(customers)))].phone
+                else:  # a one-off caller
+                    number = f"9{int(rng.integers(10_000_000, 99_999_999))}"
                 option = SELF_SERVICE[int(rng.integers(len(SELF_SERVICE)))]
                 nodes = [*self._prefix(), f"menu_{option[1]}"]
                 if rng.random() < COMPLETED_SHARE:
