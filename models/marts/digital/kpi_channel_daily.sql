@@ -109,9 +109,15 @@ open_contacts as (
 
 ),
 
+-- the backlog is counted up to the last day the data reaches (a creation or a closure)
 bounds as (
 
-    select max(contact_date) as last_date from enriched
+    select
+        case
+            when max(ended_date) > max(contact_date) then max(ended_date)
+            else max(contact_date)
+        end as last_date
+    from enriched
 
 ),
 
