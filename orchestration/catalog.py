@@ -51,16 +51,23 @@ FAMILIES = (
     "people",
     "cost",
     "planning",
+    # the report site's family pages (issue 3)
+    "customer_outcomes",
+    "workforce",
+    "people_quality",
+    "data_quality",
 )
-UNITS = ("ratio", "seconds", "count", "minutes", "score", "currency")
+UNITS = ("ratio", "seconds", "count", "minutes", "hours", "score", "currency", "number")
 DIRECTIONS = ("higher_is_better", "lower_is_better", "neutral")
 UNIT_TEXT = {
     "ratio": "ratio (0-1 decimal)",
     "seconds": "seconds",
     "count": "count",
     "minutes": "minutes",
-    "score": "score (on the survey's scale)",
-    "currency": "amount in the extract's currency",
+    "hours": "hours",
+    "score": "score (on the KPI's own scale: survey answers 1-5, 0-10 or 1-7; QA 0-100 points)",
+    "currency": "amount of money in the extract's currency, without VAT",
+    "number": "number (an average of counts)",
 }
 DIRECTION_TEXT = {
     "higher_is_better": "higher is better",

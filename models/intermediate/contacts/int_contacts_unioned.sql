@@ -21,6 +21,14 @@
       contact that entered a queue is visit 1 of its own call.
     - `counted_at` is the queue entry for offered contacts, else the arrival: the moment the
       contact counts on (DECISIONS.md D3).
+    - Help-desk tickets (chat, e-mail, SMS, social; DECISIONS.md D100-D101): a ticket enters
+      its group (queue) when created; answered = an agent's first response (wait = time to
+      first response), abandoned = a missed chat (the customer left unanswered), else still
+      waiting (in_progress); ended = solved; talk = the agent's handle seconds (no hold or
+      ACW). customer_id is the phone hash when the ticket has a phone (the voice customer_id
+      of that number), else the e-mail hash, else the social handle's.
+    - customer_phone_hash / customer_email_hash: the keyed hashes of the contact's phone and
+      e-mail where the source has them, for identity resolution across channels.
 */
 
 with
@@ -52,6 +60,12 @@ connect_contacts as (
 mapped_contacts as (
 
     select * from {{ ref('stg_mapped__contacts') }}
+
+),
+
+digital_contacts as (
+
+    select * from {{ ref('stg_digital__contacts') }}
 
 ),
 
@@ -124,7 +138,11 @@ asterisk_queue_contacts as (
         true as is_offered,
         visits.is_answered,
         visits.is_abandoned,
-        visits.is_transferred
+        visits.is_transferred,
+
+        -- identity
+        visits.customer_id as customer_phone_hash,
+        cast(null as {{ dbt.type_string() }}) as customer_email_hash
 
     from visits
     left join cdr_arrivals
@@ -175,7 +193,11 @@ asterisk_lost_contacts as (
         false as is_offered,
         false as is_answered,
         false as is_abandoned,
-        false as is_transferred
+        false as is_transferred,
+
+        -- identity
+        customer_id as customer_phone_hash,
+        cast(null as {{ dbt.type_string() }}) as customer_email_hash
 
     from lost_calls
 
@@ -322,7 +344,11 @@ connect_contacts_unioned as (
         case when outcome = 'answered' then true else false end as is_answered,
         case when outcome = 'abandoned' then true else false end as is_abandoned,
         case when outcome = 'answered' and has_agent_transfer then true else false end
-            as is_transferred
+            as is_transferred,
+
+        -- identity (the customer endpoint is a phone number on voice)
+        case when channel = 'voice' then customer_id end as customer_phone_hash,
+        cast(null as {{ dbt.type_string() }}) as customer_email_hash
 
     from connect_classified
 
@@ -379,9 +405,80 @@ mapped_contacts_unioned as (
         end as is_offered,
         case when outcome = 'answered' then true else false end as is_answered,
         case when outcome = 'abandoned' then true else false end as is_abandoned,
-        case when transfer_type is not null then true else false end as is_transferred
+        case when transfer_type is not null then true else false end as is_transferred,
+
+        -- identity
+        case when channel = 'voice' then customer_id end as customer_phone_hash,
+        cast(null as {{ dbt.type_string() }}) as customer_email_hash
 
     from mapped_contacts
+
+),
+
+-- help desk (digital channels) ----------------------------------------------------------
+
+digital_contacts_unioned as (
+
+    select
+        -- ids
+        {{ surrogate_key(["'helpdesk'", 'ticket_id']) }} as contact_id,
+        'helpdesk' as source_system,
+        ticket_id as call_id,
+        1 as queue_visit_number,
+        queue_id,
+        case when first_response_at is not null then agent_id end as agent_id,
+        coalesce(customer_phone_hash, customer_email_hash, customer_handle_hash) as customer_id,
+        cast(null as {{ dbt.type_string() }}) as source_site_id,
+        channel,
+        'inbound' as direction,
+
+        -- timestamps
+        created_at as arrived_at,
+        created_at as queue_entered_at,
+        first_response_at as answered_at,
+        solved_at as ended_at,
+        created_at as counted_at,
+
+        -- measures
+        case
+            when first_response_at is not null
+                then {{ dbt.datediff('created_at', 'first_response_at', 'second') }}
+            when is_missed and solved_at is not null
+                then {{ dbt.datediff('created_at', 'solved_at', 'second') }}
+        end as wait_seconds,
+        cast(null as {{ dbt.type_bigint() }}) as ring_seconds,
+        case when first_response_at is not null then 1 else 0 end as ring_attempts,
+        0 as ring_no_answer_count,
+        case when first_response_at is not null and is_solved then handle_seconds end
+            as talk_seconds,
+        case when first_response_at is not null and is_solved then 0 end as hold_seconds,
+        0 as hold_count,
+        case when first_response_at is not null and is_solved then 0 end as acw_seconds,
+
+        -- outcome
+        case
+            when first_response_at is not null then 'answered'
+            when is_missed then 'abandoned'
+            else 'in_progress'
+        end as outcome,
+        case when first_response_at is null and is_missed then 'caller_hangup' end
+            as abandon_reason,
+        cast(null as {{ dbt.type_string() }}) as lost_reason,
+        case when first_response_at is not null and is_solved then 'agent' end as end_reason,
+        cast(null as {{ dbt.type_string() }}) as transfer_type,
+
+        -- flags
+        true as is_offered,
+        case when first_response_at is not null then true else false end as is_answered,
+        case when first_response_at is null and is_missed then true else false end
+            as is_abandoned,
+        false as is_transferred,
+
+        -- identity
+        customer_phone_hash,
+        customer_email_hash
+
+    from digital_contacts
 
 ),
 
@@ -394,6 +491,8 @@ unioned as (
     select * from connect_contacts_unioned
     union all
     select * from mapped_contacts_unioned
+    union all
+    select * from digital_contacts_unioned
 
 ),
 
@@ -440,7 +539,11 @@ final as (
         is_offered,
         is_answered,
         is_abandoned,
-        is_transferred
+        is_transferred,
+
+        -- identity (keyed hashes)
+        customer_phone_hash,
+        customer_email_hash
 
     from unioned
 

@@ -20,7 +20,9 @@ agent_states as (
 
 contacts as (
 
+    -- voice only: digital work is in kpi_channel_daily (DECISIONS.md D100)
     select * from {{ ref('fct_contacts') }}
+    where channel = 'voice'
 
 ),
 

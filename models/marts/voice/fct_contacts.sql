@@ -1,6 +1,7 @@
 /*
-    One row per voice call per queue visit, plus one row per call lost before any queue,
-    from every source (source_system: asterisk, amazon_connect, mapped:<name>).
+    One row per contact of every channel: a voice call per queue visit, a call lost before
+    any queue, a digital conversation (chat, e-mail, SMS, social ticket), from every source
+    (source_system: asterisk, amazon_connect, mapped:<name>, helpdesk).
 
     Why it is built this way:
     - Every source comes through int_contacts_unioned (Asterisk queue visits with their
@@ -16,6 +17,9 @@
     - Thresholds T (service level) and S (short abandon) are the queue's row in force on
       the contact's local date (valid_from <= date < valid_to, or valid_to empty), else
       the vars; "within" is inclusive (D7): wait <= T, wait <= S.
+    - Digital channels (help-desk tickets) take T from seeds/channel_config (first
+      response within T seconds), not from the queue, and have no short abandons (S = 0)
+      (DECISIONS.md D100-D102).
     - handle = talk + hold + acw, known only when all three are (an answered call still
       connected at the end of the data has none yet).
 */
@@ -25,7 +29,6 @@ with
 contacts as (
 
     select * from {{ ref('int_contacts_unioned') }}
-    where channel = 'voice'
 
 ),
 
@@ -45,6 +48,13 @@ queue_config as (
 sites as (
 
     select * from {{ ref('sites') }}
+
+),
+
+-- digital channels: T is the channel's first-response threshold (DECISIONS.md D102)
+channel_config as (
+
+    select * from {{ ref('channel_config') }}
 
 ),
 
@@ -82,15 +92,25 @@ thresholded as (
     select
         localized.*,
         cast(localized.counted_at_local as date) as contact_date,
-        coalesce(
-            queue_config.service_level_threshold_seconds,
-            {{ var('service_level_threshold_seconds') }}
-        ) as service_level_threshold_seconds,
-        coalesce(
-            queue_config.short_abandon_threshold_seconds,
-            {{ var('short_abandon_threshold_seconds') }}
-        ) as short_abandon_threshold_seconds
+        case
+            when localized.channel <> 'voice'
+                then channel_config.first_response_threshold_seconds
+            else coalesce(
+                queue_config.service_level_threshold_seconds,
+                {{ var('service_level_threshold_seconds') }}
+            )
+        end as service_level_threshold_seconds,
+        case
+            -- a digital contact has no short abandons
+            when localized.channel <> 'voice' then 0
+            else coalesce(
+                queue_config.short_abandon_threshold_seconds,
+                {{ var('short_abandon_threshold_seconds') }}
+            )
+        end as short_abandon_threshold_seconds
     from localized
+    left join channel_config
+        on localized.channel = channel_config.channel
     left join queue_config
         on localized.queue_id = queue_config.queue_id
         and queue_config.valid_from <= cast(localized.counted_at_local as date)
@@ -154,6 +174,10 @@ final as (
         coalesce(is_abandoned and wait_seconds <= service_level_threshold_seconds, false)
             as is_abandoned_within_threshold,
         is_transferred,
+
+        -- identity (keyed hashes, for identity resolution across channels)
+        customer_phone_hash,
+        customer_email_hash,
 
         -- thresholds in force that day
         cast(service_level_threshold_seconds as {{ dbt.type_int() }})

@@ -13,7 +13,9 @@ with
 
 contacts as (
 
+    -- voice only: digital channels have their own marts (kpi_channel_daily)
     select * from {{ ref('fct_contacts') }}
+    where channel = 'voice'
 
 ),
 

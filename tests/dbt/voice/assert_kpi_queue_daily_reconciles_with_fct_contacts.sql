@@ -20,6 +20,7 @@ contacts as (
         coalesce({{ sum_where('wait_seconds', 'is_offered') }}, 0) as wait_seconds_all,
         coalesce({{ sum_where('handle_seconds', 'is_answered') }}, 0) as handle_seconds
     from {{ ref('fct_contacts') }}
+    where channel = 'voice'
     group by queue_id, contact_date
 
 ),
