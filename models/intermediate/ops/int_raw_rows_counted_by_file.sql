@@ -14,6 +14,8 @@ with
     ('raw_roster', 'agents'),
     ('raw_amazon_connect', 'contact_trace_records'),
     ('raw_mapped', 'contacts'),
+    ('raw_wfm', 'schedules'),
+    ('raw_wfm', 'forecasts'),
 ] %}
 
 {% for schema, table in raw_tables %}
