@@ -4,7 +4,6 @@ dbt sources map to the ingestion assets by their schema and table (`raw_asterisk
 so the lineage in the Dagster UI runs from landing files to KPI tables.
 """
 
-
 from collections.abc import Mapping
 from typing import Any
 
@@ -55,13 +54,34 @@ class WarehouseTranslator(DagsterDbtTranslator):
 ensure_manifest()
 
 
+# The planning loop (models/**/planning, tag `planning_loop`) reads the forecasts that the
+# Python planning asset writes after the marts are built (orchestration/assets/planning.py),
+# so it is a second dbt step: dbt_models → raw_planning/forecasts → dbt_planning_models.
+PLANNING_LOOP = "tag:planning_loop"
+
+
 @dbt_assets(
     manifest=dbt_project.manifest_path,
     project=dbt_project,
     dagster_dbt_translator=WarehouseTranslator(
         settings=DagsterDbtTranslatorSettings(enable_asset_checks=True)
     ),
+    exclude=PLANNING_LOOP,
 )
 def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     """Seeds, staging, intermediate and mart models, with their tests as asset checks."""
+    yield from dbt.cli(["build"], context=context).stream()
+
+
+@dbt_assets(
+    manifest=dbt_project.manifest_path,
+    project=dbt_project,
+    dagster_dbt_translator=WarehouseTranslator(
+        settings=DagsterDbtTranslatorSettings(enable_asset_checks=True)
+    ),
+    select=PLANNING_LOOP,
+    name="dbt_planning_models",
+)
+def dbt_planning_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
+    """Forecast accuracy, plan vs actual and staffing marts, on the planning snapshots."""
     yield from dbt.cli(["build"], context=context).stream()
