@@ -43,7 +43,7 @@ FORECAST_COLUMNS = ("queue_id", "date_local", "minute", "model", "forecast_calls
 
 def day_type(dates: pd.Series) -> pd.Series:
     """'weekday' (Monday-Friday), 'saturday' or 'sunday' for a Series of dates."""
-    iso = pd.to_datetime(dates).dt.dayofweek + 1
+    iso = pd.to_datetime(dates).dt.day_of_week + 1
     return pd.Series(
         np.where(iso <= 5, "weekday", np.where(iso == 6, "saturday", "sunday")), index=dates.index
     )
@@ -109,11 +109,11 @@ def seasonal_naive(
     if dense.empty:
         return pd.DataFrame(columns=list(FORECAST_COLUMNS))
     dense = dense[~dense["date_local"].isin(set(holidays))]
-    dense["weekday"] = pd.to_datetime(dense["date_local"]).dt.dayofweek
+    dense["weekday"] = pd.to_datetime(dense["date_local"]).dt.day_of_week
     latest = dense.groupby(["queue_id", "weekday"])["date_local"].transform("max")
     last = dense[dense["date_local"] == latest]
     slots = _future_slots(dense, target_dates)
-    slots["weekday"] = pd.to_datetime(slots["date_local"]).dt.dayofweek
+    slots["weekday"] = pd.to_datetime(slots["date_local"]).dt.day_of_week
     out = slots.merge(
         last[["queue_id", "weekday", "minute", "calls", "handle_seconds", "handled"]],
         on=["queue_id", "weekday", "minute"],
@@ -151,7 +151,7 @@ def profile_smoothing(
 
     # daily totals, weekday index (ratio to the mean of the day's Monday-based week)
     daily = dense.groupby(["queue_id", "date_local"], as_index=False)["calls"].sum()
-    daily["weekday"] = pd.to_datetime(daily["date_local"]).dt.dayofweek
+    daily["weekday"] = pd.to_datetime(daily["date_local"]).dt.day_of_week
     daily["week"] = pd.to_datetime(daily["date_local"]).dt.to_period("W-SUN")
     recent_daily = daily[daily["date_local"] > last_day - timedelta(days=7 * cfg.weeks)].copy()
     week_mean = recent_daily.groupby(["queue_id", "week"])["calls"].transform("mean")
@@ -185,7 +185,7 @@ def profile_smoothing(
     )
 
     slots = _future_slots(dense, target_dates)
-    slots["weekday"] = pd.to_datetime(slots["date_local"]).dt.dayofweek
+    slots["weekday"] = pd.to_datetime(slots["date_local"]).dt.day_of_week
     out = (
         slots.merge(index, left_on=["queue_id", "weekday"], right_index=True, how="left")
         .merge(level, left_on="queue_id", right_index=True, how="left")
