@@ -92,7 +92,7 @@ final as (
 
     select
         -- ids
-        {{ dbt.concat(["unioned.forecast_source", "'|'", "unioned.queue_id", "'|'", "cast(unioned.interval_start_at as " ~ dbt.type_string() ~ ")", "'|'", "cast(unioned.made_at as " ~ dbt.type_string() ~ ")"]) }} as forecast_id,
+        {{ contact_center.surrogate_key(['unioned.forecast_source', 'unioned.queue_id', 'unioned.interval_start_at', 'unioned.made_at']) }} as forecast_id,
         unioned.forecast_source,
         unioned.model,
         unioned.run_kind,

@@ -9,7 +9,7 @@ source as (
 final as (
 
     select
-        {{ dbt.concat(["run_id", "'|'", "model", "'|'", "queue_id", "'|'", "cast(interval_start_at as " ~ dbt.type_string() ~ ")"]) }} as forecast_snapshot_id,
+        {{ contact_center.surrogate_key(['run_id', 'model', 'queue_id', 'interval_start_at']) }} as forecast_snapshot_id,
         run_id,
         run_kind,
         made_at,

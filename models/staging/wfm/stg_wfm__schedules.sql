@@ -63,7 +63,7 @@ latest_publication as (
 final as (
 
     select
-        {{ dbt.concat(["renamed.agent_id", "'|'", "cast(renamed.activity_started_at as " ~ dbt.type_string() ~ ")", "'|'", "renamed.activity"]) }} as schedule_activity_id,
+        {{ contact_center.surrogate_key(['renamed.agent_id', 'renamed.activity_started_at', 'renamed.activity']) }} as schedule_activity_id,
         renamed.agent_id,
         renamed.schedule_date,
         renamed.agent_name,
