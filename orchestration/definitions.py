@@ -12,7 +12,7 @@ from __future__ import annotations
 import dagster as dg
 from dagster_dbt import DbtCliResource
 
-from orchestration.assets.dbt import dbt_models, dbt_project
+from orchestration.assets.dbt import dbt_models, dbt_planning_models, dbt_project
 from orchestration.assets.ingest import (
     daily_ingest_assets,
     daily_partitions,
@@ -20,6 +20,7 @@ from orchestration.assets.ingest import (
     ingest_checks,
 )
 from orchestration.assets.publish import bi_exports, dbt_docs
+from orchestration.assets.planning import build_planning_schedule, planning_forecasts
 from orchestration.assets.site import report_site
 from orchestration.dbt_cli import dbt_executable
 from orchestration.resources import WarehouseResource
@@ -49,10 +50,27 @@ ingest_daily_job = dg.define_asset_job(
     executor_def=dg.in_process_executor,
 )
 
+planning_job = dg.define_asset_job(
+    "planning",
+    selection=dg.AssetSelection.assets(planning_forecasts).downstream(),
+    description="Refresh the forecast snapshots and staffing, then the planning dbt models.",
+    executor_def=dg.in_process_executor,
+)
+
 defs = dg.Definitions(
-    assets=[*ingest_assets, *daily_ingest_assets, dbt_models, report_site, bi_exports, dbt_docs],
+    assets=[
+        *ingest_assets,
+        *daily_ingest_assets,
+        dbt_models,
+        planning_forecasts,
+        dbt_planning_models,
+        report_site,
+        bi_exports,
+        dbt_docs,
+    ],
     asset_checks=ingest_checks,
-    jobs=[main_job, ingest_daily_job],
+    jobs=[main_job, ingest_daily_job, planning_job],
+    schedules=[build_planning_schedule(planning_job)],
     sensors=[build_landing_sensor(main_job, ingest_daily_job)],
     resources={
         "warehouse": WarehouseResource(),

@@ -61,14 +61,35 @@ class DbtBuildConfig(dg.Config):
     full_refresh: bool = False
 
 
+# The planning loop (models/**/planning, tag `planning_loop`) reads the forecasts that the
+# Python planning asset writes after the marts are built (orchestration/assets/planning.py),
+# so it is a second dbt step: dbt_models → raw_planning/forecasts → dbt_planning_models.
+PLANNING_LOOP = "tag:planning_loop"
+
+
 @dbt_assets(
     manifest=dbt_project.manifest_path,
     project=dbt_project,
     dagster_dbt_translator=WarehouseTranslator(
         settings=DagsterDbtTranslatorSettings(enable_asset_checks=True)
     ),
+    exclude=PLANNING_LOOP,
 )
 def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, config: DbtBuildConfig):
     """Seeds, staging, intermediate and mart models, with their tests as asset checks."""
     args = ["build", "--full-refresh"] if config.full_refresh else ["build"]
     yield from dbt.cli(args, context=context).stream()
+
+
+@dbt_assets(
+    manifest=dbt_project.manifest_path,
+    project=dbt_project,
+    dagster_dbt_translator=WarehouseTranslator(
+        settings=DagsterDbtTranslatorSettings(enable_asset_checks=True)
+    ),
+    select=PLANNING_LOOP,
+    name="dbt_planning_models",
+)
+def dbt_planning_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
+    """Forecast accuracy, plan vs actual and staffing marts, on the planning snapshots."""
+    yield from dbt.cli(["build"], context=context).stream()

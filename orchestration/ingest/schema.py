@@ -199,6 +199,42 @@ MAPPED_CONTACTS = RawTable(
     ),
 )
 
+# Written by the planning asset (orchestration/planning/snapshots.py), not loaded from files:
+# forecast snapshots with their staffing. Created with the raw layer so that the planning dbt
+# models always have their source.
+PLANNING_FORECASTS = RawTable(
+    "raw_planning",
+    "forecasts",
+    (
+        ("run_id", "VARCHAR"),
+        ("run_kind", "VARCHAR"),  # backtest | production
+        ("made_at", "TIMESTAMP"),  # UTC
+        ("origin_date", "DATE"),  # first local day forecast
+        ("queue_id", "VARCHAR"),
+        ("site_id", "VARCHAR"),
+        ("date_local", "DATE"),
+        ("interval_start_local", "TIMESTAMP"),
+        ("interval_start_at", "TIMESTAMP"),  # UTC
+        ("interval_minutes", "INTEGER"),
+        ("model", "VARCHAR"),
+        ("is_selected", "BOOLEAN"),
+        ("forecast_calls", "DOUBLE"),
+        ("forecast_aht_seconds", "DOUBLE"),
+        ("service_level_target", "DOUBLE"),
+        ("threshold_seconds", "INTEGER"),
+        ("max_occupancy", "DOUBLE"),
+        ("patience_seconds", "DOUBLE"),
+        ("shrinkage", "DOUBLE"),
+        ("offered_load", "DOUBLE"),
+        ("required_agents", "INTEGER"),
+        ("required_agents_erlang_a", "INTEGER"),
+        ("scheduled_agents_needed", "INTEGER"),
+        ("predicted_service_level", "DOUBLE"),
+        ("predicted_service_level_erlang_a", "DOUBLE"),
+        ("trunks_required", "INTEGER"),
+    ),
+)
+
 # source key -> raw table; the entity recorded in the ledger is the table name.
 RAW_TABLES: dict[str, RawTable] = {
     "asterisk_queue_log": QUEUE_LOG,
@@ -206,6 +242,7 @@ RAW_TABLES: dict[str, RawTable] = {
     "roster_agents": AGENTS,
     "amazon_connect_ctr": CONTACT_TRACE_RECORDS,
     "mapped_contacts": MAPPED_CONTACTS,
+    "planning_forecasts": PLANNING_FORECASTS,
 }
 
 # 'rejected': read, but stopped by its contract (its rows are in the quarantine); ledger.py

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -23,7 +23,7 @@ from orchestration.simulator.demand import (
 )
 from orchestration.simulator.model import Counters, DayEngine, DayInput, DayStats
 from orchestration.simulator.profiles import CenterProfile, queue_specs, weekday_calls
-from orchestration.simulator.workforce import build_roster, plan_day
+from orchestration.simulator.workforce import build_roster, plan_day, staffed_plans
 from orchestration.simulator.writers import DayFiles, LocalClock, write_queues_conf, write_roster
 
 DEFAULT_QUEUES = ("sales", "support", "billing")
@@ -62,6 +62,9 @@ class SimulationConfig:
     demand_agents: int | None = None
     # the other systems' extracts (orchestration/simulator/companions); False: the PBX only
     companions: bool = True
+    # staffing experiments: day -> {local minute of a 30-minute slot: agents on the phones};
+    # replaces the roster's shifts, breaks and absences (workforce.staffed_plans)
+    staffing: Callable[[date], dict[int, int]] | None = None
 
 
 def simulate(
@@ -155,6 +158,8 @@ def run_simulation(cfg: SimulationConfig) -> SimulationSummary:
         close = clock.epoch_of(day, hours[1]) if hours else day_start
         week = (day - first_monday).days // 7
         plans = plan_day(roster, profile, clock, day, week, len(specs), py)
+        if cfg.staffing is not None:
+            plans = staffed_plans(cfg.staffing(day), len(roster), clock, day, len(specs))
         engine = DayEngine(
             specs,
             roster,

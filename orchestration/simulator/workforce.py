@@ -644,3 +644,45 @@ def plan_day(
             planned.append(Session(login, logout, overtime, pauses))
         plans.append(AgentDay(i, queues, penalties, planned))
     return plans
+
+
+def staffed_plans(
+    agents_per_slot: dict[int, int],
+    n_agents: int,
+    clock: LocalClock,
+    day: date,
+    n_queues: int,
+    slot_minutes: int = SLOT_MINUTES,
+) -> list[AgentDay]:
+    """Plans that put exactly ``agents_per_slot[m]`` agents on every queue from local minute m.
+
+    For staffing experiments (the Erlang closed loop): agent k works every slot where
+    k < the slot's agents, so the staffed curve is met exactly with contiguous sessions and
+    no pauses (shrinkage is the planner's business, not the experiment's). Every agent serves
+    every queue. No randomness: the day's other draws are unchanged.
+    """
+    needed = max(agents_per_slot.values(), default=0)
+    if needed > n_agents:
+        raise ValueError(
+            f"simulate: the staffing table needs {needed} agents on {day}, the roster has "
+            f"{n_agents}; run with more agents"
+        )
+    slots = sorted(agents_per_slot)
+    plans: list[AgentDay] = []
+    queues = tuple(range(n_queues))
+    for k in range(needed):
+        runs: list[list[int]] = []  # [start, end) local minutes of each session
+        for m in slots:
+            if agents_per_slot[m] <= k:
+                continue
+            if runs and runs[-1][1] == m:
+                runs[-1][1] = m + slot_minutes
+            else:
+                runs.append([m, m + slot_minutes])
+        sessions = [
+            Session(clock.epoch_of(day, s), clock.epoch_of(day, e), clock.epoch_of(day, e), [])
+            for s, e in runs
+        ]
+        if sessions:
+            plans.append(AgentDay(k, queues, tuple(0 for _ in queues), sessions))
+    return plans
