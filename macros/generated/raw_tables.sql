@@ -18,7 +18,6 @@
         ('raw_ivr', 'sessions'),
         ('raw_mapped', 'contacts'),
         ('raw_outbound', 'attempts'),
-        ('raw_planning', 'forecasts'),
         ('raw_quality', 'coaching_sessions'),
         ('raw_quality', 'evaluations'),
         ('raw_roster', 'agents'),
