@@ -86,7 +86,9 @@ def write_snapshot(warehouse_path: Path, out_path: Path, build: BuildInfo) -> li
                 raise PublishError(
                     f"publish: the snapshot's row counts differ from the warehouse's: {wrong}"
                 )
+            con.execute("begin")  # one commit for some hundred comments, not one each
             _write_comments(con, snap, tables)
+            con.execute("commit")
             _write_publish_schema(con, f"{snap}.publish", build, written)
             con.execute("checkpoint")
         finally:
