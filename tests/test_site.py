@@ -941,3 +941,70 @@ def test_glossary_lists_every_catalog_kpi(
     page.wait_for_selector("#kpi-service_level", timeout=30_000)
     assert page.url.endswith(f"{lang}/glossary.html#kpi-service_level"), page.url
     log.assert_clean()
+
+
+def test_a_new_kpi_mart_reaches_its_family_page_with_no_site_code(
+    site_warehouse: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+    browser: object,
+) -> None:
+    """What another team's mart gets when it lands: a copy of the warehouse with a new
+    kpi_* table and its catalog row (as `dbt build` would write them) builds a site whose
+    customer-outcomes page shows the KPI, with the mart's value, in both languages."""
+    root = tmp_path_factory.mktemp("new-mart")
+    warehouse = root / "ccwh.duckdb"
+    shutil.copyfile(site_warehouse, warehouse)
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute(
+            """create table marts.kpi_survey_daily as
+            select queue_id, site_id, date_local,
+                calls_answered // 10 as csat_numerator,
+                calls_answered // 8 as csat_denominator
+            from marts.kpi_queue_daily"""
+        )
+        names = [d[0] for d in con.execute("select * from marts.dim_kpis limit 0").description]
+        row = {name: None for name in names} | {
+            "kpi_key": "csat",
+            "family": "customer_outcomes",
+            "name_en": "Customer satisfaction (CSAT)",
+            "name_es": "Satisfacción del cliente (CSAT)",
+            "definition_en": "Responses scoring 4-5 / responses.",
+            "definition_es": "Respuestas con 4-5 / respuestas.",
+            "formula": "csat_numerator / csat_denominator",
+            "unit": "ratio",
+            "direction": "higher_is_better",
+            "default_target": 0.85,
+            "grain": "queue per day",
+            "models": "kpi_survey_daily",
+            "column_name": "csat",
+            "numerator_column": "csat_numerator",
+            "denominator_column": "csat_denominator",
+            "source": "test",
+        }
+        con.execute(
+            f"insert into marts.dim_kpis ({', '.join(names)})"
+            f" values ({', '.join('?' for _ in names)})",
+            [row[n] for n in names],
+        )
+    site = build_site(warehouse, root / "dist")
+    assert "en/family/customer-outcomes.html" in site.pages
+    with (
+        serving(site.out_dir, host="127.0.0.1", port=0) as url,
+        duckdb.connect(str(warehouse), read_only=True) as con,
+    ):
+        context, page, log = new_page(browser, width=1280)
+        for lang in LANGS:
+            open_page(page, url + f"{lang}/family/customer-outcomes.html")
+            tile = page.locator('.kpi-grid .kpi-tile[data-kpi="csat"]')
+            assert tile.get_attribute("data-model") == "kpi_survey_daily"
+            date_from, date_to, _ = grid_scope(page)
+            expected = mart_value(con, "csat", "kpi_survey_daily", date_from, date_to)
+            assert tile_value(page, "csat") == pytest.approx(expected, rel=1e-9)
+            assert tile.locator(".kpi-value").inner_text() == shown(expected, "percent", lang)
+            assert page.locator('[data-chart="trend-csat"] svg').count() > 0
+            assert page.locator('[data-table="by-queue"]').count() == 1
+            name = "Customer satisfaction (CSAT)" if lang == "en" else "Satisfacción"
+            assert name in tile.locator(".kpi-label").text_content()
+        page.screenshot(path=str(SCREENSHOTS / "new-mart-es_family_customer-outcomes.png"))
+        context.close()
+    log.assert_clean()

@@ -192,7 +192,7 @@ export function kpiTrend(index, entry, filters, {fixed = {}, needs = [], queues 
   const figure = lineChart(data, {
     name: name ?? `trend-${entry.kpi_key}`,
     title: kpiName(entry),
-    subtitle: `${T.byDay}`,
+    subtitle: T.byDay.charAt(0).toUpperCase() + T.byDay.slice(1),
     x: "date_local",
     y: "value",
     z: keys.length === 2 ? "series" : undefined,
