@@ -299,3 +299,21 @@ def test_no_raw_customer_identifier_reaches_the_marts(pipeline_run: PipelineRun)
                     for r in con.execute(f"SELECT DISTINCT {col} FROM marts.{model}").fetchall()
                 }
                 assert not values & (phones | emails | crm_ids), f"{model}.{col}"
+
+
+def test_lead_quality_and_conversion_equal_the_lead_files(pipeline_run: PipelineRun) -> None:
+    folder = pipeline_run.landing_dir / "crm" / "leads"
+    leads = [r for p in sorted(folder.iterdir()) for r in csv.DictReader(p.open())]
+    called = [r for r in leads if r["first_call_at"]]
+    reached = [r for r in called if r["status"] in ("qualified", "not_interested", "converted")]
+    with pipeline_run.connect() as con:
+        got = _sum(
+            con, "kpi_sales_daily", "lead_junk_rate_numerator", "lead_junk_rate_denominator",
+            "lead_reach_rate_numerator", "lead_reach_rate_denominator",
+            "lead_conversion_rate_numerator",
+        )  # fmt: skip
+        (won_leads,) = con.execute(
+            "SELECT count(DISTINCT lead_id) FROM raw_crm.opportunities WHERE stage = 'won'"
+        ).fetchone()
+    junk = sum(r["status"] == "junk" for r in leads)
+    assert tuple(int(x) for x in got) == (junk, len(leads), len(reached), len(called), won_leads)

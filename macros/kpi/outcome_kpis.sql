@@ -78,6 +78,10 @@
             ('speed_to_lead_business_minutes_denominator', {'leads': "case when is_called then 1 else 0 end"}),
             ('lead_conversion_rate_numerator', {'leads': "case when is_converted then 1 else 0 end"}),
             ('lead_conversion_rate_denominator', {'leads': '1'}),
+            ('lead_junk_rate_numerator', {'leads': "case when lead_status = 'junk' then 1 else 0 end"}),
+            ('lead_junk_rate_denominator', {'leads': '1'}),
+            ('lead_reach_rate_numerator', {'leads': "case when is_called and lead_status in ('qualified', 'not_interested', 'converted') then 1 else 0 end"}),
+            ('lead_reach_rate_denominator', {'leads': "case when is_called then 1 else 0 end"}),
             ('opportunities_closed', {'sales': "case when is_closed then 1 else 0 end"}),
             ('opportunities_won', {'sales': "case when is_won then 1 else 0 end"}),
             ('sales_amount', {'sales': "sales_amount"}),
@@ -119,7 +123,8 @@
         {%- set r = [('speed_to_lead_within_target_rate', 'ratio'),
                      ('speed_to_lead_minutes', 'average'),
                      ('speed_to_lead_business_minutes', 'average'),
-                     ('lead_conversion_rate', 'ratio'), ('opportunity_win_rate', 'ratio')] -%}
+                     ('lead_conversion_rate', 'ratio'), ('opportunity_win_rate', 'ratio'),
+                     ('lead_junk_rate', 'ratio'), ('lead_reach_rate', 'ratio')] -%}
     {%- elif family == 'agent_sales' -%}
         {%- set r = kpi_ratios('sales') + [('revenue_per_contact', 'average'),
                                            ('sales_conversion_rate', 'ratio')] -%}

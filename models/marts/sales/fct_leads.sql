@@ -91,6 +91,10 @@ final as (
         cast(leads.call_attempts as {{ dbt.type_int() }}) as call_attempts,
         {{ dbt.datediff('leads.submitted_at', 'leads.created_in_crm_at', 'second') }}
             as seconds_to_crm,
+        {{ dbt.datediff('leads.submitted_at', 'leads.first_call_at', 'second') }}
+            as seconds_to_first_call,
+        case when leads.first_call_at is not null then coalesce(business.business_seconds, 0) end
+            as business_seconds_to_first_call,
         cast({{ dbt.datediff('leads.submitted_at', 'leads.first_call_at', 'second') }} / 60.0
             as numeric(28, 6)) as speed_to_lead_minutes,
         cast(

@@ -30,9 +30,10 @@ medians as (
     select
         cast({{ dbt.date_trunc('month', 'submitted_date') }} as date) as month_start_date,
         campaign,
-        percentile_cont(0.5) within group (order by speed_to_lead_minutes)
+        -- medians of whole seconds, then minutes: the same on every engine
+        percentile_cont(0.5) within group (order by seconds_to_first_call) / 60.0
             as speed_to_lead_median_minutes,
-        percentile_cont(0.5) within group (order by speed_to_lead_business_minutes)
+        percentile_cont(0.5) within group (order by business_seconds_to_first_call) / 60.0
             as speed_to_lead_median_business_minutes
     from {{ ref('fct_leads') }}
     where is_called
