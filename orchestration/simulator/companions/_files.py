@@ -7,7 +7,20 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from orchestration.simulator.companions import VoiceCall, voice_calls
+from orchestration.simulator.model import DayOutput
 from orchestration.simulator.workforce import AgentDay, AgentSpec
+
+_parsed: tuple[DayOutput | None, list[VoiceCall]] = (None, [])
+
+
+def day_calls(output: DayOutput) -> list[VoiceCall]:
+    """`voice_calls(output)` as a list, parsed once per day for all the companions (they are
+    called one after the other with the same day's output)."""
+    global _parsed
+    if _parsed[0] is not output:
+        _parsed = (output, list(voice_calls(output)))
+    return _parsed[1]
 
 
 def iso_utc(epoch: int | None) -> str:

@@ -32,8 +32,14 @@ from pathlib import Path
 
 import numpy as np
 
-from orchestration.simulator.companions import CompanionContext, voice_calls
-from orchestration.simulator.companions._files import iso_utc, on_shift, working_agents, write_csv
+from orchestration.simulator.companions import CompanionContext
+from orchestration.simulator.companions._files import (
+    day_calls,
+    iso_utc,
+    on_shift,
+    working_agents,
+    write_csv,
+)
 from orchestration.simulator.companions.customers import Customer, CustomerDirectory
 from orchestration.simulator.model import DayOutput
 from orchestration.simulator.workforce import AgentDay
@@ -139,7 +145,7 @@ class DigitalChannels:
 
     def on_day(self, day: date, plans: list[AgentDay], output: DayOutput) -> None:
         rng = self.rng
-        starts = [c.start for c in voice_calls(output) if c.lastapp == "Queue" and c.number != ""]
+        starts = [c.start for c in day_calls(output) if c.lastapp == "Queue" and c.number != ""]
         sessions = working_agents(plans, self.ctx.roster, self.blended)
         day_start = self.ctx.clock.midnight(day)
         day_end = self.ctx.clock.midnight(day + timedelta(days=1))
@@ -196,15 +202,19 @@ class DigitalChannels:
         self._keep(t)
 
     def _respond(self, t: Ticket, sessions: list) -> bool:
+        """The first blended agent free for it: one logged in when the response is due (at
+        random among them), else whoever logs in next; False when nobody does today."""
         rng = self.rng
-        starts = sorted(
-            (max(t.ready, login), agent.index, agent)
-            for agent, login, logout in sessions
-            if logout - 600 > max(t.ready, login)
-        )
-        if not starts:
-            return False
-        at, _, agent = starts[0]
+        covering = [a for a, login, logout in sessions if login <= t.ready < logout - 600]
+        if covering:
+            at, agent = t.ready, covering[int(rng.integers(len(covering)))]
+        else:
+            later = [(login, a) for a, login, logout in sessions if login > t.ready]
+            if not later:
+                return False
+            at = min(login for login, _ in later)
+            firsts = [a for login, a in later if login == at]
+            agent = firsts[int(rng.integers(len(firsts)))]
         t.agent = agent.agent_id
         t.assigned = at
         t.first_response = at + int(rng.uniform(60, 600))

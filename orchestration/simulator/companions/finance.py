@@ -18,8 +18,8 @@ import calendar
 from datetime import date
 from pathlib import Path
 
-from orchestration.simulator.companions import CompanionContext, voice_calls
-from orchestration.simulator.companions._files import write_csv
+from orchestration.simulator.companions import CompanionContext
+from orchestration.simulator.companions._files import day_calls, write_csv
 from orchestration.simulator.model import DayOutput
 from orchestration.simulator.workforce import AgentDay
 
@@ -49,7 +49,7 @@ class Finance:
                 m["agents"].add(plan.agent)
             m["hours"] += hours
             m["people"] += hours * HOURLY_COST.get(agent.role, HOURLY_COST["agent"])
-        m["billsec"] += sum(c.end - c.answer for c in voice_calls(output) if c.answer is not None)
+        m["billsec"] += sum(c.end - c.answer for c in day_calls(output) if c.answer is not None)
 
     def finish(self) -> list[Path]:
         written = []

@@ -23,8 +23,8 @@ from pathlib import Path
 
 import numpy as np
 
-from orchestration.simulator.companions import CompanionContext, voice_calls
-from orchestration.simulator.companions._files import iso_utc, write_csv
+from orchestration.simulator.companions import CompanionContext
+from orchestration.simulator.companions._files import day_calls, iso_utc, write_csv
 from orchestration.simulator.model import DayOutput
 from orchestration.simulator.workforce import AgentDay
 
@@ -71,7 +71,7 @@ class Quality:
     def on_day(self, day: date, plans: list[AgentDay], output: DayOutput) -> None:
         rng = self.rng
         evals: list[list[object]] = []
-        for call in voice_calls(output):
+        for call in day_calls(output):
             if call.lastapp != "Queue" or call.answer is None or call.agent_extension is None:
                 continue
             agent = self.by_extension.get(call.agent_extension)
