@@ -396,6 +396,17 @@ def test_planning_marts_of_the_end_to_end_run(pipeline_run) -> None:
                 min(required_agents), max(required_agents),
                 sum(required_agents_erlang_a) <= sum(required_agents)
             from marts.kpi_plan_vs_actual_interval
+            where not is_future and forecast_calls is not null
+            """
+        ).fetchone()
+        coverage = con.sql(
+            """
+            select
+                (select count(*) from marts.kpi_plan_vs_actual_interval where not is_future
+                    and calls_offered > 0),
+                (select count(*) from marts.kpi_queue_interval where calls_offered > 0),
+                (select count(distinct date_local) from marts.kpi_plan_vs_actual_interval
+                    where is_future and required_agents is not null)
             """
         ).fetchone()
         staffing = con.sql(
@@ -413,6 +424,8 @@ def test_planning_marts_of_the_end_to_end_run(pipeline_run) -> None:
     count, forecast_calls, offered, low, high, a_below_c = plan
     assert count > 100 and low >= 0 and high > 3 and a_below_c
     assert abs(float(forecast_calls) / offered - 1) < 0.25
+    # every interval with calls has a row; the coming 14 days carry the production plan
+    assert coverage[0] == coverage[1] and coverage[2] >= 10
     scheduled, available, required = staffing
     assert 0.7 < available / scheduled < 1.2
     assert required > 0

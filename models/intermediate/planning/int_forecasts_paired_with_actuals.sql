@@ -21,6 +21,12 @@ actuals as (
 
 ),
 
+last_actual_day as (
+
+    select max(date_local) as date_local from actuals
+
+),
+
 ranked as (
 
     select
@@ -41,6 +47,7 @@ ranked as (
         ) as snapshot_rank
     from forecasts
     where made_date_local < date_local
+        and date_local <= (select date_local from last_actual_day)
 
 ),
 
