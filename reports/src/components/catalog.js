@@ -19,8 +19,8 @@ const finite = (v) => v != null && Number.isFinite(+v);
 // (keys of the catalog; a key the catalog lacks is skipped).
 export const HEADLINE = [
   "service_level", "abandonment_rate", "short_abandon_rate", "asa_seconds", "aht_seconds", "calls_offered", "occupancy",
-  "first_contact_resolution_rate", "fcr_rate", "csat", "csat_rate", "nps", "conversion_rate", "cost_per_contact",
-  "adherence", "forecast_wape", "qa_score"
+  "fcr_rate", "csat_rate", "nps_score", "self_service_containment_rate", "conversion_rate", "cost_per_contact",
+  "adherence", "model_wape_daily", "qa_score"
 ];
 
 // Per-queue targets of marts.dim_queues (seeds/queue_config.csv), by KPI.
