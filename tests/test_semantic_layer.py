@@ -18,13 +18,17 @@ from pathlib import Path
 
 import duckdb
 import pytest
+import yaml
 
 from orchestration.catalog import load_catalog
 from orchestration.dbt_cli import run_dbt
 from orchestration.semantic import (
+    GENERATED_MODELS_PATH,
     METRICS_PATH,
     check_metrics_file,
     check_semantic_manifest,
+    mart_columns,
+    metric_model,
     render_metrics,
 )
 from tests.conftest import PROJECT_DIR, PipelineRun
@@ -218,3 +222,61 @@ def test_metricflow_reaggregates_over_a_period(
     for row in rows:
         want = list(expected[(row["queue_interval__queue_id"], "")].values())[-1]
         assert abs(row["service_level"] - float(want)) < 1e-9, row
+
+
+GENERATED = yaml.safe_load(GENERATED_MODELS_PATH.read_text(encoding="utf-8"))["semantic_models"]
+# marts the simulated center must fill, one of each family added after the queue and agent
+# marts (customer outcomes: NPS, FCR; IVR containment; cost per contact; adherence; ...)
+MUST_HAVE_ROWS = {
+    "kpi_customer_outcomes_daily",
+    "kpi_self_service_daily",
+    "kpi_cost_monthly",
+    "kpi_adherence_agent_daily",
+    "kpi_channel_daily",
+    "kpi_outbound_campaign_daily",
+    "kpi_quality_daily",
+}
+
+
+@pytest.mark.parametrize("semantic_model", GENERATED, ids=[m["name"] for m in GENERATED])
+def test_metricflow_equals_every_generated_mart(
+    pipeline_run: PipelineRun, semantic_manifest_path: Path, semantic_model: dict
+) -> None:
+    """Every catalog KPI whose metric is on a generated semantic model, as MetricFlow answers
+    it grouped by all the model's dimensions at the mart's grain, equals the mart's column:
+    NPS, FCR, containment, cost per contact, adherence, QA score, WAPE, required agents..."""
+    mart = semantic_model["model"].split("'")[1]
+    columns = mart_columns()
+    kpis = [k for k in load_catalog() if metric_model(k, columns) == mart]
+    assert kpis, f"{semantic_model['name']}: no catalog KPI is on {mart}"
+    entity = semantic_model["primary_entity"]
+    time, *labels = semantic_model["dimensions"]
+    grain = time["type_params"]["time_granularity"]
+    dims = [d["name"] for d in labels]
+    rows = mf_query(
+        pipeline_run,
+        semantic_manifest_path,
+        [k.kpi_key for k in kpis],
+        [*(f"{entity}__{d}" for d in dims), f"metric_time__{grain}"],
+    )
+    answered = {
+        (*(r[f"{entity}__{d}"] for d in dims), r[f"metric_time__{grain}"][:10]): r for r in rows
+    }
+    con = duckdb.connect(str(pipeline_run.warehouse_path), read_only=True)
+    try:
+        selected = ", ".join(f"{k.column_name or k.kpi_key} as {k.kpi_key}" for k in kpis)
+        cur = con.execute(
+            f"select {', '.join(dims)}, {time.get('expr', time['name'])}, {selected} "
+            f"from marts.{mart}"
+        )
+        names = [d[0] for d in cur.description]
+        expected = {
+            (*r[: len(dims)], str(r[len(dims)])[:10]): dict(zip(names, r, strict=True))
+            for r in cur.fetchall()
+        }
+    finally:
+        con.close()
+    if mart in MUST_HAVE_ROWS:
+        assert expected, f"{mart} is empty in the pipeline run"
+    problems = _compare(expected, answered, [k.kpi_key for k in kpis])
+    assert not problems, "\n".join(problems[:20])
