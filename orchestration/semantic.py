@@ -72,9 +72,22 @@ def mart_grain(model: str) -> str:
 def mart_columns(models_dir: Path = PROJECT_DIR / "models") -> dict[str, list[str]]:
     """model name -> its documented columns, in order (the YAML files dbt parses: the same
     columns as the manifest's, without running dbt)."""
+    paths = sorted(models_dir.rglob("*.yml"))
+    signature = tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in paths)
+    if signature not in _COLUMNS_CACHE:
+        _COLUMNS_CACHE.clear()
+        _COLUMNS_CACHE[signature] = _read_columns(paths)
+    return {k: list(v) for k, v in _COLUMNS_CACHE[signature].items()}
+
+
+_COLUMNS_CACHE: dict[tuple, dict[str, list[str]]] = {}
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _read_columns(paths: Sequence[Path]) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
-    for path in sorted(models_dir.rglob("*.yml")):
-        doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    for path in paths:
+        doc = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader) or {}  # noqa: S506
         for model in doc.get("models") or []:
             if isinstance(model, dict) and model.get("name"):
                 out[model["name"]] = [c["name"] for c in model.get("columns") or []]

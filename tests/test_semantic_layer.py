@@ -11,6 +11,7 @@ measures of kpi_queue_interval by local day, the mart sums the same intervals.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import json
 import subprocess
 import sys
@@ -20,16 +21,18 @@ import duckdb
 import pytest
 import yaml
 
-from orchestration.catalog import load_catalog
+from orchestration.catalog import Kpi, load_catalog
 from orchestration.dbt_cli import run_dbt
 from orchestration.semantic import (
     GENERATED_MODELS_PATH,
     METRICS_PATH,
+    SemanticLayerError,
     check_metrics_file,
     check_semantic_manifest,
     mart_columns,
     metric_model,
     render_metrics,
+    render_semantic_models,
 )
 from tests.conftest import PROJECT_DIR, PipelineRun
 
@@ -280,3 +283,98 @@ def test_metricflow_equals_every_generated_mart(
         assert expected, f"{mart} is empty in the pipeline run"
     problems = _compare(expected, answered, [k.kpi_key for k in kpis])
     assert not problems, "\n".join(problems[:20])
+
+
+# ------------------------------------------------------- the generated semantic models
+
+
+def _kpi(**fields: object) -> Kpi:
+    base = dataclasses.asdict(load_catalog()[0])
+    base.update(fields)
+    return Kpi(**base)
+
+
+def test_semantic_model_generated_for_a_new_mart_from_the_catalog_row_alone() -> None:
+    """A KPI on a mart no semantic model knows yet needs only its catalog row (and the mart's
+    documented columns): its semantic model, measures and metric are generated."""
+    kpi = _kpi(
+        kpi_key="widget_rate",
+        models=("kpi_widget_monthly", "kpi_widget_daily"),
+        column_name="widget_rate",
+        numerator_column="widget_rate_numerator",
+        denominator_column="widget_rate_denominator",
+        formula="widgets / contacts",
+    )
+    count = _kpi(
+        kpi_key="widgets_peak",
+        models=("kpi_widget_daily",),
+        column_name="peak_widgets",
+        numerator_column="",
+        denominator_column="",
+        formula="max(widgets)",
+    )
+    cols = ["widget_id", "team", "kpi_date", "peak_widgets", "widget_rate"]
+    columns = {
+        "kpi_widget_daily": [*cols, "widget_rate_numerator", "widget_rate_denominator"],
+        "kpi_widget_monthly": [*cols, "widget_rate_numerator", "widget_rate_denominator"],
+    }
+    assert metric_model(kpi, columns) == "kpi_widget_daily"  # the finest grain, not the first
+    (sm,) = yaml.safe_load(render_semantic_models([kpi, count], columns, {}))["semantic_models"]
+    assert sm["model"] == "ref('kpi_widget_daily')"
+    assert sm["primary_entity"] == "widget_day"
+    assert sm["defaults"]["agg_time_dimension"] == "kpi_date"
+    assert sm["entities"] == [{"name": "widget", "type": "foreign", "expr": "widget_id"}]
+    assert [d["name"] for d in sm["dimensions"]] == ["kpi_date", "widget_id", "team"]
+    assert sm["measures"] == [
+        {"name": "widget_rate_numerator", "agg": "sum", "create_metric": True},
+        {"name": "widget_rate_denominator", "agg": "sum", "create_metric": True},
+        {"name": "widgets_peak", "expr": "peak_widgets", "agg": "max"},
+    ]
+    metrics = yaml.safe_load(render_metrics([kpi, count], columns))["metrics"]
+    assert metrics[0]["type_params"] == {
+        "numerator": "widget_rate_numerator",
+        "denominator": "widget_rate_denominator",
+    }
+    assert metrics[1]["type_params"] == {"measure": "widgets_peak"}
+    # a monthly-only KPI: a month time dimension, named so (one granularity per name)
+    monthly = _kpi(**{**dataclasses.asdict(kpi), "models": ("kpi_widget_monthly",)})
+    (sm,) = yaml.safe_load(render_semantic_models([monthly], columns, {}))["semantic_models"]
+    assert sm["dimensions"][0] == {
+        "name": "kpi_date_month",
+        "type": "time",
+        "expr": "kpi_date",
+        "type_params": {"time_granularity": "month"},
+    }
+
+
+def test_generation_names_what_it_cannot_do() -> None:
+    kpi = _kpi(
+        kpi_key="widgets",
+        models=("kpi_widget_daily",),
+        column_name="widgets",
+        numerator_column="",
+        denominator_column="",
+        formula="count of widgets",
+    )
+    with pytest.raises(SemanticLayerError, match="kpi_widget_daily documents no date column"):
+        render_semantic_models([kpi], {"kpi_widget_daily": ["widget_id", "widgets"]}, {})
+    with pytest.raises(SemanticLayerError, match="not documented in any models"):
+        render_semantic_models([kpi], {}, {})
+    hand = {"kpi_other": {"measures": [{"name": "widgets", "agg": "sum"}]}}
+    with pytest.raises(SemanticLayerError, match="measure widgets of kpi_widget_daily is also"):
+        render_semantic_models([kpi], {"kpi_widget_daily": ["kpi_date", "widgets"]}, hand)
+
+
+def test_hand_written_models_are_kept_and_not_generated() -> None:
+    generated = {m["model"] for m in GENERATED}
+    assert "ref('kpi_queue_interval')" not in generated
+    assert "ref('kpi_agent_daily')" not in generated
+    marts = {metric_model(k) for k in load_catalog()}
+    assert generated | {"ref('kpi_queue_interval')", "ref('kpi_agent_daily')"} == {
+        f"ref('{m}')" for m in marts
+    }
+    # a KPI listed on a weekly mart first is on its daily mart when that has the columns
+    by_key = {k.kpi_key: metric_model(k) for k in load_catalog()}
+    assert by_key["fcr_rate"] == "kpi_customer_outcomes_daily"
+    assert by_key["model_wape_weekly"] == "kpi_forecast_accuracy_weekly"
+    assert by_key["speed_to_lead_minutes"] == "kpi_sales_daily"
