@@ -151,9 +151,9 @@ def cmd_site(args: argparse.Namespace) -> int:
 
 def cmd_catalog(args: argparse.Namespace) -> int:
     from orchestration.catalog import write_doc_blocks
-    from orchestration.semantic import write_metrics
+    from orchestration.semantic import write_metrics, write_semantic_models
 
-    for path in (write_doc_blocks(), write_metrics()):
+    for path in (write_doc_blocks(), write_metrics(), write_semantic_models()):
         print(f"wrote {path}")
     return 0
 
@@ -256,7 +256,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "action",
         choices=["docs"],
-        help="docs: write the KPI doc blocks and the semantic-layer metrics",
+        help="docs: write the KPI doc blocks and the semantic-layer metrics and models",
     )
     p.set_defaults(func=cmd_catalog)
     return parser

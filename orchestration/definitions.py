@@ -19,8 +19,8 @@ from orchestration.assets.ingest import (
     ingest_assets,
     ingest_checks,
 )
-from orchestration.assets.publish import bi_exports, dbt_docs
 from orchestration.assets.planning import build_planning_schedule, planning_forecasts
+from orchestration.assets.publish import bi_exports, dbt_docs
 from orchestration.assets.site import report_site
 from orchestration.dbt_cli import dbt_executable
 from orchestration.resources import WarehouseResource
