@@ -13,8 +13,8 @@ from _warehouse import connect, write_csv
 with connect() as con:
     entries = plan(con, read_catalog(con))
     has_contacts = con.execute(
-        "select count(*) from information_schema.tables "
-        "where table_schema = 'marts' and table_name = 'fct_contacts'"
+        "select count(*) from information_schema.columns where table_schema = 'marts' "
+        "and table_name = 'fct_contacts' and column_name = 'contact_date'"
     ).fetchone()[0]
 
 # The reporting period ends on the last day with contacts: planning marts carry the coming
