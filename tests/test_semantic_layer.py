@@ -292,20 +292,8 @@ def test_metricflow_equals_every_generated_mart(
         con.close()
     if mart in MUST_HAVE_ROWS:
         assert expected, f"{mart} is empty in the pipeline run"
-    for row in answered.values():
-        for key, scale in KNOWN_SCALE.items():
-            if row.get(key) is not None:
-                row[key] = row[key] * scale
     problems = _compare(expected, answered, [k.kpi_key for k in kpis], relative=1e-5)
     assert not problems, "\n".join(problems[:20])
-
-
-# KPIs whose mart column is not sum(numerator) / sum(denominator) but a multiple of it: the
-# mart's nps_score is 100 x nps_score_numerator / nps_score_denominator (its numerator is
-# promoters - detractors), against the house rule that a ratio is its parts' quotient, so
-# MetricFlow's (and the site's) re-aggregated NPS is on -1..1. To fix in the mart (numerator
-# 100 x (promoters - detractors)); then this entry goes.
-KNOWN_SCALE = {"nps_score": 100}
 
 
 def _day_value(kpi: Kpi) -> str:

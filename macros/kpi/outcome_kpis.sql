@@ -42,7 +42,7 @@
             ('nps_promoters', {'surveys': "case when nps_score >= 9 then 1 else 0 end"}),
             ('nps_passives', {'surveys': "case when nps_score between 7 and 8 then 1 else 0 end"}),
             ('nps_detractors', {'surveys': "case when nps_score <= 6 then 1 else 0 end"}),
-            ('nps_score_numerator', {'surveys': "case when nps_score >= 9 then 1 when nps_score <= 6 then -1 else 0 end"}),
+            ('nps_score_numerator', {'surveys': "case when nps_score >= 9 then 100 when nps_score <= 6 then -100 else 0 end"}),
             ('nps_score_denominator', {'surveys': "case when nps_score is not null then 1 else 0 end"}),
             ('ces_mean_score_numerator', {'surveys': "coalesce(ces_score, 0)"}),
             ('ces_mean_score_denominator', {'surveys': "case when ces_score is not null then 1 else 0 end"}),
@@ -103,7 +103,9 @@
     {{ return(m) }}
 {%- endmacro %}
 
-{#- (name, kind) of every ratio of a family: kind ratio (0-1), average, or nps (x 100). -#}
+{#- (name, kind) of every ratio of a family: kind ratio (0-1), average, or nps (-100..100: its
+    numerator is already 100 x (promoters - detractors), so sum(numerator) / sum(denominator)
+    re-aggregates it on its own scale, D52). -#}
 {% macro kpi_ratios(family) -%}
     {%- if family == 'customer_outcomes' -%}
         {%- set r = [('fcr_rate', 'ratio')] -%}
@@ -166,7 +168,7 @@
         {%- elif kind == 'average' -%}
             {%- do parts.append(average(num, den) ~ ' as ' ~ name) -%}
         {%- else -%}
-            {%- do parts.append('cast(100 * cast(' ~ num ~ ' as ' ~ dbt.type_numeric() ~ ') / nullif(' ~ den ~ ', 0) as numeric(28, 6)) as ' ~ name) -%}
+            {%- do parts.append('cast(cast(' ~ num ~ ' as ' ~ dbt.type_numeric() ~ ') / nullif(' ~ den ~ ', 0) as numeric(28, 6)) as ' ~ name) -%}
         {%- endif -%}
         {%- if kind == 'average' -%}
             {%- do parts.append('cast(' ~ num ~ ' as numeric(28, 6)) as ' ~ num) -%}
