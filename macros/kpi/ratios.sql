@@ -20,3 +20,17 @@
 {% macro sum_where(expr, condition) -%}
     sum(case when {{ condition }} then {{ expr }} else 0 end)
 {%- endmacro %}
+
+{#-
+    The three columns of each ratio of a mart: the value, its additive numerator and its
+    denominator (`<name>`, `<name>_numerator`, `<name>_denominator`), from a list of
+    (name, kind, numerator expression, denominator expression), kind 'ratio' or 'average'.
+    The parts are cast to bigint (counts and whole seconds).
+-#}
+{% macro ratio_columns(ratios) -%}
+    {%- for name, kind, num, den in ratios %}
+        {{ ratio(num, den) if kind == 'ratio' else average(num, den) }} as {{ name }},
+        cast({{ num }} as {{ dbt.type_bigint() }}) as {{ name }}_numerator,
+        cast({{ den }} as {{ dbt.type_bigint() }}) as {{ name }}_denominator{{ ',' if not loop.last }}
+    {%- endfor %}
+{%- endmacro %}
