@@ -208,28 +208,15 @@ final as (
         cast(handle_seconds as {{ dbt.type_bigint() }}) as handle_seconds,
 
         -- ratios and averages, each with its numerator and denominator
-        {{ ratio('contacts_answered_within_threshold', 'contacts_answered + contacts_abandoned') }}
-            as digital_service_level,
-        cast(contacts_answered_within_threshold as {{ dbt.type_bigint() }})
-            as digital_service_level_numerator,
-        cast(contacts_answered + contacts_abandoned as {{ dbt.type_bigint() }})
-            as digital_service_level_denominator,
-        {{ ratio('contacts_abandoned', 'contacts_offered') }} as digital_abandonment_rate,
-        cast(contacts_abandoned as {{ dbt.type_bigint() }}) as digital_abandonment_rate_numerator,
-        cast(contacts_offered as {{ dbt.type_bigint() }}) as digital_abandonment_rate_denominator,
-        {{ average('first_response_seconds', 'contacts_answered') }} as avg_first_response_seconds,
-        cast(first_response_seconds as {{ dbt.type_bigint() }})
-            as avg_first_response_seconds_numerator,
-        cast(contacts_answered as {{ dbt.type_bigint() }}) as avg_first_response_seconds_denominator,
-        {{ average('resolution_seconds', 'contacts_resolved') }} as avg_resolution_seconds,
-        cast(resolution_seconds as {{ dbt.type_bigint() }}) as avg_resolution_seconds_numerator,
-        cast(contacts_resolved as {{ dbt.type_bigint() }}) as avg_resolution_seconds_denominator,
-        {{ average('handle_seconds', 'contacts_handled') }} as digital_aht_seconds,
-        cast(handle_seconds as {{ dbt.type_bigint() }}) as digital_aht_seconds_numerator,
-        cast(contacts_handled as {{ dbt.type_bigint() }}) as digital_aht_seconds_denominator,
-        {{ average('chat_concurrency_total', 'chats_with_concurrency') }} as chat_concurrency,
-        cast(chat_concurrency_total as {{ dbt.type_bigint() }}) as chat_concurrency_numerator,
-        cast(chats_with_concurrency as {{ dbt.type_bigint() }}) as chat_concurrency_denominator
+        {{ ratio_columns([
+            ('digital_service_level', 'ratio', 'contacts_answered_within_threshold',
+             'contacts_answered + contacts_abandoned'),
+            ('digital_abandonment_rate', 'ratio', 'contacts_abandoned', 'contacts_offered'),
+            ('avg_first_response_seconds', 'average', 'first_response_seconds', 'contacts_answered'),
+            ('avg_resolution_seconds', 'average', 'resolution_seconds', 'contacts_resolved'),
+            ('digital_aht_seconds', 'average', 'handle_seconds', 'contacts_handled'),
+            ('chat_concurrency', 'average', 'chat_concurrency_total', 'chats_with_concurrency'),
+        ]) }}
 
     from joined
 
