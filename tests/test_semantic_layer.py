@@ -62,17 +62,46 @@ def run_metrics(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def mf_query(run: PipelineRun, manifest: Path, metrics: list[str], group_by: list[str]) -> list:
+def planned_queries() -> dict[str, dict]:
+    """Every MetricFlow query of this module, by name (they run in one process: MetricFlow's
+    start-up is paid once, see `mf_answers`)."""
+    catalog = load_catalog()
+    queue = [k.kpi_key for k in catalog if k.models[0] == "kpi_queue_interval"]
+    agent = [k.kpi_key for k in catalog if k.models[0] == "kpi_agent_daily"]
+    queries = {
+        "queue_daily": {
+            "metrics": queue,
+            "group_by": ["queue_interval__queue_id", "metric_time__day"],
+        },
+        "agent_daily": {
+            "metrics": [*agent, "agent_aht_seconds"],
+            "group_by": ["agent_day__agent_id", "metric_time__day"],
+        },
+        "period": {"metrics": ["service_level"], "group_by": ["queue_interval__queue_id"]},
+    }
+    for model in GENERATED:
+        plan = _generated_plan(model)
+        queries[model["name"]] = {
+            "metrics": [k.kpi_key for k in plan["kpis"]],
+            "group_by": [*(f"{plan['entity']}__{d}" for d in plan["dims"]), plan["time_key"]],
+        }
+    return queries
+
+
+@pytest.fixture(scope="module")
+def mf_answers(
+    pipeline_run: PipelineRun, semantic_manifest_path: Path, tmp_path_factory
+) -> dict[str, list]:
+    path = tmp_path_factory.mktemp("mf") / "queries.json"
+    path.write_text(json.dumps(planned_queries()), encoding="utf-8")
     proc = run_metrics(
-        "query",
+        "batch",
         "--warehouse",
-        str(run.warehouse_path),
+        str(pipeline_run.warehouse_path),
         "--semantic-manifest",
-        str(manifest),
-        "--metrics",
-        ",".join(metrics),
-        "--group-by",
-        ",".join(group_by),
+        str(semantic_manifest_path),
+        "--queries",
+        str(path),
     )
     assert proc.returncode == 0, proc.stderr[-4000:]
     return json.loads(proc.stdout.strip().splitlines()[-1])
@@ -165,18 +194,13 @@ def _compare(
 
 
 def test_metricflow_equals_kpi_queue_daily_for_every_queue_kpi(
-    pipeline_run: PipelineRun, semantic_manifest_path: Path
+    pipeline_run: PipelineRun, mf_answers: dict
 ) -> None:
     """Every catalog KPI of the queue model, per queue per local day, as MetricFlow answers
     it, equals the column of kpi_queue_daily (service level, AHT, abandonment rate...)."""
-    metrics = [k.kpi_key for k in load_catalog() if k.models[0] == "kpi_queue_interval"]
+    metrics = planned_queries()["queue_daily"]["metrics"]
     assert {"service_level", "aht_seconds", "abandonment_rate", "calls_offered"} <= set(metrics)
-    rows = mf_query(
-        pipeline_run,
-        semantic_manifest_path,
-        metrics,
-        ["queue_interval__queue_id", "metric_time__day"],
-    )
+    rows = mf_answers["queue_daily"]
     answered = {(r["queue_interval__queue_id"], r["metric_time__day"][:10]): r for r in rows}
     # kpi_queue_daily is keyed by queue, site and day; the simulated center has one site
     expected = _mart(
@@ -188,17 +212,10 @@ def test_metricflow_equals_kpi_queue_daily_for_every_queue_kpi(
     assert not problems, "\n".join(problems[:20])
 
 
-def test_metricflow_equals_kpi_agent_daily(
-    pipeline_run: PipelineRun, semantic_manifest_path: Path
-) -> None:
-    metrics = [k.kpi_key for k in load_catalog() if k.models[0] == "kpi_agent_daily"]
+def test_metricflow_equals_kpi_agent_daily(pipeline_run: PipelineRun, mf_answers: dict) -> None:
+    metrics = planned_queries()["agent_daily"]["metrics"][:-1]
     assert {"occupancy", "shrinkage", "contacts_handled"} <= set(metrics)
-    rows = mf_query(
-        pipeline_run,
-        semantic_manifest_path,
-        [*metrics, "agent_aht_seconds"],
-        ["agent_day__agent_id", "metric_time__day"],
-    )
+    rows = mf_answers["agent_daily"]
     answered = {(r["agent_day__agent_id"], r["metric_time__day"][:10]): r for r in rows}
     for row in answered.values():
         row["aht_seconds"] = row.pop("agent_aht_seconds")
@@ -211,13 +228,9 @@ def test_metricflow_equals_kpi_agent_daily(
     assert not problems, "\n".join(problems[:20])
 
 
-def test_metricflow_reaggregates_over_a_period(
-    pipeline_run: PipelineRun, semantic_manifest_path: Path
-) -> None:
+def test_metricflow_reaggregates_over_a_period(pipeline_run: PipelineRun, mf_answers: dict) -> None:
     """A whole period's service level per queue is the ratio of the sums, not a mean of days."""
-    rows = mf_query(
-        pipeline_run, semantic_manifest_path, ["service_level"], ["queue_interval__queue_id"]
-    )
+    rows = mf_answers["period"]
     expected = _mart(
         pipeline_run,
         """
@@ -245,30 +258,33 @@ MUST_HAVE_ROWS = {
 }
 
 
+def _generated_plan(semantic_model: dict) -> dict:
+    """The mart, catalog KPIs, entity, time dimension and labels of a generated model."""
+    mart = semantic_model["model"].split("'")[1]
+    columns = mart_columns()
+    time, *labels = semantic_model["dimensions"]
+    return {
+        "mart": mart,
+        "kpis": [k for k in load_catalog() if metric_model(k, columns) == mart],
+        "entity": semantic_model["primary_entity"],
+        "time": time,
+        "time_key": f"metric_time__{time['type_params']['time_granularity']}",
+        "dims": [d["name"] for d in labels],
+    }
+
+
 @pytest.mark.parametrize("semantic_model", GENERATED, ids=[m["name"] for m in GENERATED])
 def test_metricflow_equals_every_generated_mart(
-    pipeline_run: PipelineRun, semantic_manifest_path: Path, semantic_model: dict
+    pipeline_run: PipelineRun, mf_answers: dict, semantic_model: dict
 ) -> None:
     """Every catalog KPI whose metric is on a generated semantic model, as MetricFlow answers
     it grouped by all the model's dimensions at the mart's grain, equals the mart's column:
     NPS, FCR, containment, cost per contact, adherence, QA score, WAPE, required agents..."""
-    mart = semantic_model["model"].split("'")[1]
-    columns = mart_columns()
-    kpis = [k for k in load_catalog() if metric_model(k, columns) == mart]
+    plan = _generated_plan(semantic_model)
+    mart, kpis, entity, time, dims = (plan[k] for k in ("mart", "kpis", "entity", "time", "dims"))
     assert kpis, f"{semantic_model['name']}: no catalog KPI is on {mart}"
-    entity = semantic_model["primary_entity"]
-    time, *labels = semantic_model["dimensions"]
-    grain = time["type_params"]["time_granularity"]
-    dims = [d["name"] for d in labels]
-    rows = mf_query(
-        pipeline_run,
-        semantic_manifest_path,
-        [k.kpi_key for k in kpis],
-        [*(f"{entity}__{d}" for d in dims), f"metric_time__{grain}"],
-    )
-    answered = {
-        (*(r[f"{entity}__{d}"] for d in dims), r[f"metric_time__{grain}"][:10]): r for r in rows
-    }
+    rows = mf_answers[semantic_model["name"]]
+    answered = {(*(r[f"{entity}__{d}"] for d in dims), r[plan["time_key"]][:10]): r for r in rows}
     con = duckdb.connect(str(pipeline_run.warehouse_path), read_only=True)
     try:
         date = time.get("expr", time["name"])
