@@ -23,7 +23,7 @@ from orchestration.planning.forecast import (
     profile_smoothing,
     seasonal_naive,
 )
-from orchestration.planning.staffing import staffing_plan
+from orchestration.planning.staffing import pooled_staffing, staffing_plan
 from orchestration.simulator.profiles import (
     CenterProfile,
     intraday_weight,
@@ -86,6 +86,50 @@ def test_staffing_plan_with_patience_and_occupancy_cap() -> None:
     assert plan.required_agents[2] == 0 and plan.scheduled_agents_needed[2] == 0
     with pytest.raises(ValueError, match="no AHT"):
         staffing_plan([10], [np.nan], 1800, 0.8, 20)
+
+
+def test_pooled_staffing_needs_fewer_agents_than_the_queues_alone() -> None:
+    # two queues of 50 calls / 30 min, AHT 180 s, 80/20: 8 agents each alone, 14 pooled
+    # (the KPIS.md fixture: A = 10 Erl needs 14 agents, SL 88.84 %)
+    pool = pooled_staffing([[50], [50]], 180, 1800, 0.8, 20, max_occupancy=1.0, shrinkage=0.3)
+    alone = staffing_plan([50, 50], 180, 1800, 0.8, 20, max_occupancy=1.0)
+    assert list(alone.required_agents) == [8, 8]
+    assert pool.group_required_agents[0] == 14 and pool.group_scheduled_agents_needed[0] == 20
+    assert pool.predicted_service_level[:, 0] == pytest.approx([0.8884, 0.8884], abs=5e-5)
+    assert pool.required_agents_share[:, 0] == pytest.approx([7.0, 7.0])
+    # the tighter queue binds: 80/20 next to 80/60, split by load (AHT 240 vs 120 s)
+    mixed = pooled_staffing([[50], [50]], [[240], [120]], 1800, 0.8, [[20], [60]])
+    assert mixed.group_aht_seconds[0] == pytest.approx(180.0)
+    assert mixed.predicted_service_level[0, 0] >= 0.8
+    assert mixed.predicted_service_level[1, 0] > mixed.predicted_service_level[0, 0]
+    assert mixed.required_agents_share[:, 0] == pytest.approx(
+        [mixed.group_required_agents[0] * 2 / 3, mixed.group_required_agents[0] / 3]
+    )
+    # a queue without calls sets no target; no calls at all need nobody
+    empty = pooled_staffing([[0, 100], [0, 0]], 180, 1800, 0.8, [[20], [5]], max_occupancy=1.0)
+    assert list(empty.group_required_agents) == [0, 14]
+    with pytest.raises(ValueError, match="no AHT"):
+        pooled_staffing([[10]], [[np.nan]], 1800, 0.8, 20)
+
+
+def test_staffing_groups_link_queues_whose_agents_are_shared() -> None:
+    from orchestration.planning.snapshots import staffing_groups
+
+    answered = pd.DataFrame(
+        [
+            ("a", "ag1", 100),
+            ("a", "ag2", 100),
+            ("b", "ag2", 40),  # ag2 answers half of a's and all of b's calls: a+b pooled
+            ("c", "ag3", 200),
+            ("c", "ag1", 5),  # ag1 overflows into c now and then: under 10 % of c and a
+            ("a", "ag4", 1000),
+        ],
+        columns=["queue_id", "agent_id", "calls"],
+    )
+    groups = staffing_groups(answered)
+    assert groups == {"a": "a+b", "b": "a+b", "c": "c"}
+    assert staffing_groups(answered, share=0.001)["c"] == "a+b+c"
+    assert staffing_groups(answered.iloc[:0]) == {}
 
 
 # ----------------------------------------------------------------------------- forecasts
@@ -250,6 +294,36 @@ def test_staffed_plans_put_exactly_the_asked_agents_on_the_phones() -> None:
         staffed_plans(table, 2, clock, day, 3)
 
 
+def _achieved_service_level(out: Path, thresholds: dict[str, int]) -> dict[str, tuple[int, int]]:
+    """(answered within the queue's threshold, offered) per queue, from the queue_log."""
+    counts = {queue: [0, 0] for queue in thresholds}
+    for path in sorted((out / "asterisk" / "queue_log").glob("*")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            parts = line.split("|")
+            if len(parts) <= 5 or parts[2] not in counts:
+                continue
+            if parts[4] == "ENTERQUEUE":
+                counts[parts[2]][1] += 1
+            elif parts[4] == "CONNECT" and int(parts[5]) <= thresholds[parts[2]]:
+                counts[parts[2]][0] += 1
+    return {queue: (within, offered) for queue, (within, offered) in counts.items()}
+
+
+def test_slot_expected_calls_integrate_the_days_volume() -> None:
+    from orchestration.simulator.demand import slot_expected_calls
+
+    profile = CenterProfile()
+    specs = queue_specs(["sales", "support", "billing"])
+    rates = slot_expected_calls(specs, profile, date(2026, 10, 6), [100.0, 200.0, 50.0])
+    assert {q: round(sum(r.values()), 9) for q, r in rates.items()} == {
+        "sales": 100.0,
+        "support": 200.0,
+        "billing": 50.0,
+    }
+    assert min(rates["sales"]) == 480 and max(rates["sales"]) == 20 * 60 + 30
+    assert slot_expected_calls(specs, profile, date(2026, 10, 11), [0.0, 0.0, 0.0]) == {}
+
+
 def test_closed_loop_erlang_c_staffing_meets_the_service_level_target(tmp_path: Path) -> None:
     """Staff the simulator with what Erlang C asks for its own arrival rates (one queue,
     80/20): the achieved service level lands within a few points of Erlang C's prediction
@@ -261,7 +335,7 @@ def test_closed_loop_erlang_c_staffing_meets_the_service_level_target(tmp_path: 
     threshold = specs[0].service_level_seconds
     start, days = date(2026, 10, 5), 5
 
-    def staffing(day: date) -> dict[int, int]:
+    def staffing(day: date, _rates: object = None) -> dict[int, int]:
         calls = _expected_calls(profile, specs, demand_agents, day)
         minutes = sorted(calls)
         need = erlang.required_agents([calls[m] for m in minutes], aht, 1800, 0.8, threshold)
@@ -304,6 +378,84 @@ def test_closed_loop_erlang_c_staffing_meets_the_service_level_target(tmp_path: 
     assert offered > 5000
     assert abs(achieved - predicted) < 0.03
     assert achieved >= 0.8 - 0.02
+
+
+def test_closed_loop_pooled_erlang_c_meets_the_target_on_the_multi_queue_center(
+    tmp_path: Path,
+) -> None:
+    """Three queues (sales 80/20, support 80/30, billing 80/20) answered by one pool of agents
+    (every agent on every queue): staffed with the pooled Erlang C of the simulator's own
+    arrival rates (staffing.pooled_staffing, D150), every queue and the center land within a
+    few points of the prediction and of the 80 % target; the sum of per-queue Erlang C (the
+    old plan) needs more agents."""
+    demand_agents = 40
+    names = ["sales", "support", "billing"]
+    specs = queue_specs(names, demand_agents)
+    aht = np.array([mean_handle_seconds([spec]) for spec in specs])[:, None]
+    thresholds = {spec.name: spec.service_level_seconds for spec in specs}
+    threshold = np.array([thresholds[q] for q in names], dtype=float)[:, None]
+    start, days = date(2026, 10, 5), 5
+    plans: dict[date, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+    tables: dict[date, dict[int, int]] = {}
+
+    def staffing(day: date, rates: dict[str, dict[int, float]]) -> dict[int, int]:
+        minutes = sorted({m for r in rates.values() for m in r})
+        if not minutes:
+            return {}
+        calls = np.array([[rates.get(q, {}).get(m, 0.0) for m in minutes] for q in names])
+        pool = pooled_staffing(calls, aht, 1800, 0.8, threshold, max_occupancy=1.0)
+        separate = staffing_plan(calls, aht, 1800, 0.8, threshold, max_occupancy=1.0)
+        plans[day] = (calls, pool.predicted_service_level, separate.required_agents.sum(axis=0))
+        need = pool.group_required_agents
+        assert np.allclose(pool.required_agents_share.sum(axis=0), need)
+        tables[day] = {m: int(n) for m, n in zip(minutes, need, strict=True)}
+        return tables[day]
+
+    out = tmp_path / "landing"
+    run_simulation(
+        SimulationConfig(
+            out_dir=out,
+            days=days,
+            agents=80,
+            queues=tuple(names),
+            start=start,
+            progress=False,
+            demand_agents=demand_agents,
+            staffing=staffing,
+            companions=False,
+        )
+    )
+    counts = _achieved_service_level(out, thresholds)
+    calls = np.concatenate([c for c, _, _ in plans.values()], axis=1)
+    predicted_sl = np.concatenate([p for _, p, _ in plans.values()], axis=1)
+    predicted = (predicted_sl * calls).sum(axis=1) / calls.sum(axis=1)
+    pooled_hours = 0.5 * sum(sum(table.values()) for table in tables.values())
+    separate_hours = 0.5 * sum(float(s.sum()) for _, _, s in plans.values())
+    lines = []
+    for k, queue in enumerate(names):
+        within, offered = counts[queue]
+        lines.append(
+            f"{queue}: {offered} calls, achieved {within / offered:.4f}, predicted "
+            f"{predicted[k]:.4f}"
+        )
+    within_all = sum(w for w, _ in counts.values())
+    offered_all = sum(o for _, o in counts.values())
+    achieved_all = within_all / offered_all
+    predicted_all = float((predicted_sl * calls).sum() / calls.sum())
+    print(
+        "\nmulti-queue closed loop (pooled Erlang C): "
+        + "; ".join(lines)
+        + f"; center {offered_all} calls, achieved {achieved_all:.4f}, predicted "
+        f"{predicted_all:.4f}; agent-hours pooled {pooled_hours:.0f} vs per-queue sum "
+        f"{separate_hours:.0f}"
+    )
+    assert offered_all > 7000
+    assert abs(achieved_all - predicted_all) < 0.03
+    assert achieved_all >= 0.8 - 0.02
+    for k, queue in enumerate(names):
+        within, offered = counts[queue]
+        assert abs(within / offered - predicted[k]) < 0.05, queue
+    assert pooled_hours < separate_hours
 
 
 # ----------------------------------------------------------------------------- WFM exports
@@ -414,6 +566,26 @@ def test_planning_marts_of_the_end_to_end_run(pipeline_run) -> None:
             "avg(required_agents) from marts.kpi_staffing_interval "
             "where required_agents is not null"
         ).fetchone()
+        pooled = con.sql(
+            """
+            select count(distinct staffing_group_id), sum(required_agents),
+                sum(required_agents_unpooled), sum(scheduled_needed_agents),
+                count(*) filter (where required_agents > required_agents_unpooled + 1e-6)
+            from marts.kpi_staffing_interval
+            join (select distinct site_id, staffing_group_id
+                  from marts.kpi_plan_vs_actual_interval
+                  where staffing_group_id is not null) as groups using (site_id)
+            where required_agents is not null
+            """
+        ).fetchone()
+        shares = con.sql(
+            """
+            select max(abs(total - round(total)))
+            from (select staffing_group_id, interval_start_at, sum(group_required_agents) as total
+                  from marts.kpi_plan_vs_actual_interval
+                  where group_required_agents is not null group by 1, 2)
+            """
+        ).fetchone()[0]
     assert set(kinds) == {"backtest", "production"}
     assert len(weekly) == 6  # 3 queues x 2 weeks
     first, second = weekly[0], weekly[1]
@@ -429,6 +601,16 @@ def test_planning_marts_of_the_end_to_end_run(pipeline_run) -> None:
     scheduled, available, required = staffing
     assert 0.7 < available / scheduled < 1.2
     assert required > 0
+    # the simulated center's agents serve several queues: one staffing group, pooled Erlang C
+    groups, pooled_sum, unpooled_sum, scheduled_needed, above = pooled
+    print(
+        f"\nstaffing: {groups} group(s), pooled required agent-intervals {pooled_sum:.0f} vs "
+        f"{unpooled_sum:.0f} per queue ({float(pooled_sum) / unpooled_sum:.3f})"
+    )
+    assert groups == 1
+    assert 0.6 < float(pooled_sum) / unpooled_sum < 1.0 and above == 0
+    assert scheduled_needed > pooled_sum
+    assert float(shares) <= 1e-5  # the queues' shares of a group add up to whole agents
 
 
 def test_refreshing_forecasts_replaces_backtests_and_keeps_production_snapshots(
@@ -461,3 +643,108 @@ def test_refreshing_forecasts_replaces_backtests_and_keeps_production_snapshots(
     assert after["production"] == 2 * before["production"]
     assert made == 2
     assert set(summary["models"]) == {"sales", "support", "billing"}
+
+
+def test_interval_adherence_adds_up_to_the_daily_adherence(pipeline_run) -> None:
+    """The intervals of a day add up to kpi_adherence_agent_daily's adherence numerator and
+    denominator for every agent and day (D151), and the team intervals to the agents'."""
+    with pipeline_run.connect() as con:
+        rows, mismatched, agg = con.sql(
+            """
+            with intervals as (
+                select agent_id, date_local, sum(interval_adherence_numerator) as num,
+                    sum(interval_adherence_denominator) as den,
+                    sum(out_of_shift_seconds) as out_of_shift, sum(on_queue_seconds) as on_queue
+                from marts.kpi_adherence_agent_interval group by 1, 2
+            )
+            select count(*),
+                count(*) filter (where coalesce(i.num, -1) <> d.adherence_numerator
+                    or coalesce(i.den, -1) <> d.adherence_denominator
+                    or i.out_of_shift <> d.out_of_shift_seconds
+                    or i.on_queue <> d.on_queue_seconds),
+                sum(d.adherence_numerator) / sum(d.adherence_denominator)
+            from marts.kpi_adherence_agent_daily as d
+            left join intervals as i using (agent_id, date_local)
+            """
+        ).fetchone()
+        teams = con.sql(
+            """
+            select
+                (select sum(interval_adherence_numerator) from marts.kpi_adherence_team_interval),
+                (select sum(interval_adherence_numerator) from marts.kpi_adherence_agent_interval),
+                (select sum(interval_adherence_denominator) from marts.kpi_adherence_team_interval),
+                (select sum(adherence_denominator) from marts.kpi_adherence_team_daily)
+            """
+        ).fetchone()
+        spread = con.sql(
+            """
+            select min(interval_adherence), max(interval_adherence), count(*),
+                count(*) filter (where interval_adherence is null)
+            from marts.kpi_adherence_agent_interval
+            """
+        ).fetchone()
+    print(
+        f"\ninterval adherence: {spread[2]} agent-intervals ({spread[3]} unscheduled), "
+        f"{rows} agent-days, day total {float(agg):.4f}"
+    )
+    assert rows > 100 and mismatched == 0
+    assert teams[0] == teams[1] and teams[2] == teams[3]
+    assert spread[0] == 0 and spread[1] == 1 and spread[3] > 0
+
+
+def test_forecast_accuracy_marts_equal_an_independent_computation(pipeline_run) -> None:
+    """kpi_forecast_accuracy_daily and _weekly (one macro, macros/kpi/forecast_accuracy.sql)
+    against WAPE and bias recomputed in pandas from int_forecasts_paired_with_actuals (D84):
+    every source, every column, both grains."""
+    with pipeline_run.connect() as con:
+        paired = con.sql(
+            "select forecast_source, queue_id, date_local, forecast_calls, actual_calls "
+            "from intermediate.int_forecasts_paired_with_actuals"
+        ).df()
+        marts = {
+            "daily": con.sql("select * from marts.kpi_forecast_accuracy_daily").df(),
+            "weekly": con.sql("select * from marts.kpi_forecast_accuracy_weekly").df(),
+        }
+    paired["date_local"] = pd.to_datetime(paired["date_local"])
+    paired["week_start_date"] = paired["date_local"] - pd.to_timedelta(
+        paired["date_local"].dt.weekday, unit="D"
+    )
+    paired["forecast_calls"] = paired["forecast_calls"].astype(float)
+    paired["actual_calls"] = paired["actual_calls"].astype(float)
+    paired["abs_error"] = (paired["forecast_calls"] - paired["actual_calls"]).abs()
+    paired["error"] = paired["forecast_calls"] - paired["actual_calls"]
+    checked = 0
+    for grain, period in (("daily", "date_local"), ("weekly", "week_start_date")):
+        mart = marts[grain].copy()
+        mart[period] = pd.to_datetime(mart[period])
+        mart = mart.set_index(["queue_id", period])
+        sums = paired.groupby(["forecast_source", "queue_id", period])[
+            ["forecast_calls", "actual_calls", "abs_error", "error"]
+        ].sum()
+        assert len(mart) == len(sums.reset_index()[["queue_id", period]].drop_duplicates())
+        for source in ("model", "baseline", "wfm"):
+            part = sums.loc[source]
+            got = mart.loc[part.index]
+            actual = part["actual_calls"].where(part["actual_calls"] != 0)
+            expected = {
+                f"{source}_forecast_calls": part["forecast_calls"],
+                f"{source}_actual_calls": part["actual_calls"],
+                f"{source}_wape_interval_numerator": part["abs_error"],
+                f"{source}_wape_interval": part["abs_error"] / actual,
+                f"{source}_wape_{grain}_numerator": part["error"].abs(),
+                f"{source}_wape_{grain}": part["error"].abs() / actual,
+                f"{source}_wape_{grain}_denominator": part["actual_calls"],
+                f"{source}_bias_numerator": part["error"],
+                f"{source}_bias": part["error"] / actual,
+                f"{source}_bias_denominator": part["actual_calls"],
+            }
+            for column, values in expected.items():
+                mine = got[column].astype(float).to_numpy()
+                theirs = values.astype(float).to_numpy()
+                assert np.allclose(mine, theirs, atol=1e-6, equal_nan=True), (grain, column)
+                checked += 1
+            # a source that did not forecast a period has NULL columns there
+            missing = mart.index.difference(part.index)
+            assert mart.loc[missing, f"{source}_wape_interval"].isna().all()
+    print(f"\nforecast accuracy: {checked} columns equal the independent computation")
+    assert checked == 60

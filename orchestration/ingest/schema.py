@@ -232,6 +232,12 @@ PLANNING_FORECASTS = RawTable(
         ("predicted_service_level", "DOUBLE"),
         ("predicted_service_level_erlang_a", "DOUBLE"),
         ("trunks_required", "INTEGER"),
+        # pooled Erlang C of the queues sharing agents (staffing.pooled_staffing, D150);
+        # the queue's load share of its group's agents; NULL on rows of unchosen models
+        ("staffing_group_id", "VARCHAR"),
+        ("group_required_agents", "DOUBLE"),
+        ("group_scheduled_agents_needed", "DOUBLE"),
+        ("group_predicted_service_level", "DOUBLE"),
     ),
 )
 
@@ -273,6 +279,10 @@ ADDED_COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("raw_ingest.file_ledger", "config_sha256", "VARCHAR"),
     ("raw_asterisk.queue_log", "extra_fields", "VARCHAR"),
     ("raw_roster.agents", "extra_fields", "VARCHAR"),
+    ("raw_planning.forecasts", "staffing_group_id", "VARCHAR"),
+    ("raw_planning.forecasts", "group_required_agents", "DOUBLE"),
+    ("raw_planning.forecasts", "group_scheduled_agents_needed", "DOUBLE"),
+    ("raw_planning.forecasts", "group_predicted_service_level", "DOUBLE"),
 )
 
 QUARANTINE_DDL = """

@@ -33,9 +33,12 @@ import pandas as pd
 from orchestration.ingest.schema import PLANNING_FORECASTS as FORECASTS
 from orchestration.planning import erlang
 from orchestration.planning.forecast import backtest, choose_models, forecast
-from orchestration.planning.staffing import staffing_plan
+from orchestration.planning.staffing import pooled_staffing, staffing_plan
 
 DEFAULT_SHRINKAGE = 0.30
+# Two queues are one staffing group when agents who answered both answered at least this
+# share of either queue's calls (D150): an occasional overflow agent does not pool them.
+SHARED_AGENT_SHARE = 0.10
 MAX_OCCUPANCY = 0.85
 HORIZON_DAYS = 14
 
@@ -79,6 +82,59 @@ def _shrinkage(con: duckdb.DuckDBPyConnection) -> float:
     if not row or not row[1]:
         return DEFAULT_SHRINKAGE
     return float(min(0.9, max(0.0, row[0] / row[1])))
+
+
+def staffing_groups(answered: pd.DataFrame, share: float = SHARED_AGENT_SHARE) -> dict[str, str]:
+    """Queue -> staffing group id (its queues sorted and joined by '+'), from answered calls.
+
+    `answered` has one row per queue and agent with `calls` answered. Queues q and r are
+    linked when the agents who answered calls of both answered at least `share` of q's or of
+    r's calls; groups are the connected components (a queue alone is its own group).
+    """
+    if answered.empty:
+        return {}
+    calls = answered.groupby("queue_id")["calls"].sum()
+    by_agent = answered.pivot_table(
+        index="agent_id", columns="queue_id", values="calls", aggfunc="sum", fill_value=0
+    )
+    parent = {q: q for q in calls.index}
+
+    def root(q: str) -> str:
+        while parent[q] != q:
+            parent[q] = parent[parent[q]]
+            q = parent[q]
+        return q
+
+    queues = sorted(calls.index)
+    for i, q in enumerate(queues):
+        for r in queues[i + 1 :]:
+            both = (by_agent[q] > 0) & (by_agent[r] > 0)
+            if not both.any():
+                continue
+            if (
+                by_agent.loc[both, q].sum() >= share * calls[q]
+                or by_agent.loc[both, r].sum() >= share * calls[r]
+            ):
+                parent[root(q)] = root(r)
+    members: dict[str, list[str]] = {}
+    for q in queues:
+        members.setdefault(root(q), []).append(q)
+    return {q: "+".join(group) for group in members.values() for q in group}
+
+
+def _answered_by_agent(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    try:
+        return con.sql(
+            """
+            select queue_id, agent_id, count(*) as calls
+            from marts.fct_contacts
+            where channel = 'voice' and is_answered and agent_id is not null
+                and queue_id is not null
+            group by 1, 2
+            """
+        ).df()
+    except duckdb.Error:
+        return pd.DataFrame(columns=["queue_id", "agent_id", "calls"])
 
 
 def _interval_minutes(con: duckdb.DuckDBPyConnection) -> int:
@@ -128,6 +184,60 @@ def _staff(rows: pd.DataFrame, interval_seconds: int) -> pd.DataFrame:
     rows["predicted_service_level"] = plan.predicted_service_level
     rows["predicted_service_level_erlang_a"] = plan.predicted_service_level_erlang_a
     rows["trunks_required"] = plan.trunks_required
+    return _staff_groups(rows, interval_seconds)
+
+
+def _wide(cells: pd.DataFrame, grid: pd.DataFrame, column: str, fill: float) -> np.ndarray:
+    """One column of `cells` as a queue x interval array on the grid's axes."""
+    table = cells.pivot_table(
+        index="queue_id", columns="interval_start_at", values=column, aggfunc="first"
+    )
+    return table.reindex(index=grid.index, columns=grid.columns).fillna(fill).to_numpy(float)
+
+
+def _staff_groups(rows: pd.DataFrame, interval_seconds: int) -> pd.DataFrame:
+    """Pooled Erlang C per staffing group, run and interval, on the chosen models' rows.
+
+    The queues of a group are pooled (staffing.pooled_staffing) and each row gets its load
+    share of the group's agents; a queue alone gets its own Erlang C. Rows of the models not
+    chosen keep NULL group columns (the plan is made with the chosen forecasts).
+    """
+    rows = rows.copy()
+    for column in ("group_required_agents", "group_scheduled_agents_needed"):
+        rows[column] = np.nan
+    rows["group_predicted_service_level"] = np.nan
+    chosen = rows[rows["is_selected"]]
+    if chosen.empty:
+        return rows
+    queues = sorted(chosen["queue_id"].unique())
+    for _, cells in chosen.groupby(["run_id", "staffing_group_id", "shrinkage"], sort=False):
+        grid = cells.pivot_table(
+            index="queue_id", columns="interval_start_at", values="forecast_calls", aggfunc="sum"
+        )
+        members = [q for q in queues if q in grid.index]
+        grid = grid.reindex(members)
+
+        pool = pooled_staffing(
+            grid.fillna(0.0).to_numpy(float),
+            _wide(cells, grid, "forecast_aht_seconds", 0.0),
+            interval_seconds,
+            _wide(cells, grid, "service_level_target", 0.8),
+            _wide(cells, grid, "threshold_seconds", 20.0),
+            max_occupancy=float(cells["max_occupancy"].iloc[0]),
+            shrinkage=float(cells["shrinkage"].iloc[0]),
+        )
+        out = pd.DataFrame(
+            {
+                "queue_id": np.repeat(grid.index.to_numpy(), grid.shape[1]),
+                "interval_start_at": np.tile(grid.columns.to_numpy(), grid.shape[0]),
+                "group_required_agents": pool.required_agents_share.ravel(),
+                "group_scheduled_agents_needed": pool.scheduled_agents_needed_share.ravel(),
+                "group_predicted_service_level": pool.predicted_service_level.ravel(),
+            }
+        ).set_index(["queue_id", "interval_start_at"])
+        index = cells.set_index(["queue_id", "interval_start_at"]).index
+        for column in out.columns:
+            rows.loc[cells.index, column] = out[column].reindex(index).to_numpy()
     return rows
 
 
@@ -184,6 +294,8 @@ def refresh_forecasts(
     rows["service_level_target"] = rows["service_level_target"].fillna(0.8)
     rows = rows.merge(patience, left_on="queue_id", right_index=True, how="left")
     rows["shrinkage"] = shrinkage
+    groups = staffing_groups(_answered_by_agent(con))
+    rows["staffing_group_id"] = rows["queue_id"].map(groups).fillna(rows["queue_id"])
     rows["max_occupancy"] = MAX_OCCUPANCY
     rows["forecast_aht_seconds"] = rows["forecast_aht"]
     rows["is_selected"] = rows["model"] == rows["queue_id"].map(chosen).fillna("profile_smoothing")
@@ -198,14 +310,14 @@ def refresh_forecasts(
     rows["origin_date"] = pd.to_datetime(rows["origin"]).dt.date
     rows["interval_minutes"] = interval
     rows = rows[rows["forecast_aht_seconds"].notna() | (rows["forecast_calls"] == 0)]
-    rows = _staff(rows, interval * 60)
-
     run_id = f"planning-{made_now:%Y%m%dT%H%M%S}"
     rows["run_id"] = np.where(
         rows["run_kind"] == "backtest",
         "backtest-" + rows["origin_date"].astype(str),
         run_id,
     )
+    rows = _staff(rows, interval * 60)
+
     rows["_file_name"] = "planning/" + rows["run_id"]
     rows["_file_sha256"] = hashlib.sha256(run_id.encode()).hexdigest()
     rows["_row_number"] = np.arange(1, len(rows) + 1)
@@ -252,5 +364,6 @@ def refresh_forecasts(
         "models": chosen,
         "backtest_wape": wape,
         "shrinkage": round(shrinkage, 4),
+        "staffing_groups": sorted(set(groups.values())),
         "made_at": made_now.isoformat(),
     }

@@ -143,3 +143,45 @@ def trunk_incident(
     open_min, close_min = hours
     begin = clock.epoch_of(day, py.uniform(open_min, max(open_min, close_min - 40)))
     return begin, begin + py.randint(10, 40) * 60
+
+
+def slot_expected_calls(
+    specs: Sequence[QueueSpec],
+    profile: CenterProfile,
+    day: date,
+    volumes: Sequence[float],
+    slot_minutes: int = 30,
+) -> dict[str, dict[int, float]]:
+    """The day's own arrival rates: expected first calls per queue and local slot (before the
+    Poisson draw of `day_arrivals`, whose 5-minute rates this integrates at their midpoints).
+
+    {queue name: {local minute a slot starts: expected calls}}; empty when closed. For staffing
+    experiments (the Erlang closed loop), which staff the simulator for what it will send.
+    """
+    hours = profile.opening.hours(day.isoweekday())
+    if hours is None or not any(volumes):
+        return {}
+    open_min, close_min = hours
+    weekend = day.isoweekday() >= 6
+    step = SLOT_SECONDS // 60
+    starts = list(range(open_min - open_min % slot_minutes, close_min, slot_minutes))
+    out: dict[str, dict[int, float]] = {}
+    for spec, volume in zip(specs, volumes, strict=True):
+        weights = [
+            sum(
+                intraday_weight(
+                    (m + step * k + step / 2) / 60.0,
+                    open_min,
+                    close_min,
+                    spec.afternoon_weight,
+                    weekend,
+                )
+                for k in range(slot_minutes // step)
+            )
+            for m in starts
+        ]
+        total = sum(weights)
+        if total <= 0 or volume <= 0:
+            continue
+        out[spec.name] = {m: volume * w / total for m, w in zip(starts, weights, strict=True)}
+    return out

@@ -19,6 +19,7 @@ from orchestration.simulator.demand import (
     caller_number,
     day_arrivals,
     day_volumes,
+    slot_expected_calls,
     trunk_incident,
 )
 from orchestration.simulator.model import Counters, DayEngine, DayInput, DayStats
@@ -62,9 +63,10 @@ class SimulationConfig:
     demand_agents: int | None = None
     # the other systems' extracts (orchestration/simulator/companions); False: the PBX only
     companions: bool = True
-    # staffing experiments: day -> {local minute of a 30-minute slot: agents on the phones};
+    # staffing experiments: (day, the day's expected calls {queue: {slot minute: calls}},
+    # demand.slot_expected_calls) -> {local minute of a 30-minute slot: agents on the phones};
     # replaces the roster's shifts, breaks and absences (workforce.staffed_plans)
-    staffing: Callable[[date], dict[int, int]] | None = None
+    staffing: Callable[[date, dict[str, dict[int, float]]], dict[int, int]] | None = None
 
 
 def simulate(
@@ -159,7 +161,8 @@ def run_simulation(cfg: SimulationConfig) -> SimulationSummary:
         week = (day - first_monday).days // 7
         plans = plan_day(roster, profile, clock, day, week, len(specs), py)
         if cfg.staffing is not None:
-            plans = staffed_plans(cfg.staffing(day), len(roster), clock, day, len(specs))
+            rates = slot_expected_calls(specs, profile, day, volumes)
+            plans = staffed_plans(cfg.staffing(day, rates), len(roster), clock, day, len(specs))
         engine = DayEngine(
             specs,
             roster,

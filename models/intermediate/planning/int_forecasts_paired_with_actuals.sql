@@ -41,6 +41,10 @@ ranked as (
         required_agents_erlang_a,
         scheduled_agents_needed,
         predicted_service_level,
+        staffing_group_id,
+        group_required_agents,
+        group_scheduled_agents_needed,
+        group_predicted_service_level,
         row_number() over (
             partition by forecast_source, queue_id, interval_start_at
             order by made_at desc
@@ -105,6 +109,10 @@ final as (
         in_force.required_agents_erlang_a,
         in_force.scheduled_agents_needed,
         in_force.predicted_service_level,
+        in_force.staffing_group_id,
+        in_force.group_required_agents,
+        in_force.group_scheduled_agents_needed,
+        in_force.group_predicted_service_level,
         coalesce(actuals_on_covered_days.calls_offered, 0) as actual_calls
     from keys
     left join in_force

@@ -43,7 +43,11 @@ unioned as (
         scheduled_agents_needed,
         predicted_service_level,
         predicted_service_level_erlang_a,
-        trunks_required
+        trunks_required,
+        staffing_group_id,
+        group_required_agents,
+        group_scheduled_agents_needed,
+        group_predicted_service_level
     from model_forecasts
     where is_selected
 
@@ -63,7 +67,11 @@ unioned as (
         scheduled_agents_needed,
         predicted_service_level,
         predicted_service_level_erlang_a,
-        trunks_required
+        trunks_required,
+        staffing_group_id,
+        group_required_agents,
+        group_scheduled_agents_needed,
+        group_predicted_service_level
     from model_forecasts
     where model = 'seasonal_naive'
 
@@ -83,7 +91,11 @@ unioned as (
         cast(null as {{ dbt.type_int() }}) as scheduled_agents_needed,
         cast(null as {{ dbt.type_numeric() }}) as predicted_service_level,
         cast(null as {{ dbt.type_numeric() }}) as predicted_service_level_erlang_a,
-        cast(null as {{ dbt.type_int() }}) as trunks_required
+        cast(null as {{ dbt.type_int() }}) as trunks_required,
+        cast(null as {{ dbt.type_string() }}) as staffing_group_id,
+        cast(null as {{ dbt.type_numeric() }}) as group_required_agents,
+        cast(null as {{ dbt.type_numeric() }}) as group_scheduled_agents_needed,
+        cast(null as {{ dbt.type_numeric() }}) as group_predicted_service_level
     from wfm_forecasts
 
 ),
@@ -118,7 +130,13 @@ final as (
         unioned.scheduled_agents_needed,
         unioned.predicted_service_level,
         unioned.predicted_service_level_erlang_a,
-        unioned.trunks_required
+        unioned.trunks_required,
+
+        -- pooled staffing of the queues sharing agents (D150)
+        unioned.staffing_group_id,
+        unioned.group_required_agents,
+        unioned.group_scheduled_agents_needed,
+        unioned.group_predicted_service_level
 
     from unioned
     left join queues

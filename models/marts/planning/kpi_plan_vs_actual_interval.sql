@@ -65,6 +65,10 @@ plan as (
         required_agents_erlang_a,
         scheduled_agents_needed,
         predicted_service_level,
+        staffing_group_id,
+        group_required_agents,
+        group_scheduled_agents_needed,
+        group_predicted_service_level,
         false as is_future
     from paired
 
@@ -81,6 +85,10 @@ plan as (
         required_agents_erlang_a,
         scheduled_agents_needed,
         predicted_service_level,
+        staffing_group_id,
+        group_required_agents,
+        group_scheduled_agents_needed,
+        group_predicted_service_level,
         true as is_future
     from future_ranked
     where snapshot_rank = 1
@@ -113,6 +121,12 @@ final as (
         plan.required_agents_erlang_a,
         plan.scheduled_agents_needed,
         cast(plan.predicted_service_level as numeric(28, 6)) as predicted_service_level,
+
+        -- pooled staffing: the queue's load share of its staffing group's agents (D150)
+        plan.staffing_group_id,
+        cast(plan.group_required_agents as numeric(28, 6)) as group_required_agents,
+        cast(plan.group_scheduled_agents_needed as numeric(28, 6)) as group_scheduled_agents_needed,
+        cast(plan.group_predicted_service_level as numeric(28, 6)) as group_predicted_service_level,
 
         -- actual (NULL in the future)
         case when coalesce(plan.is_future, false) then null else coalesce(actuals.calls_offered, 0) end as calls_offered,

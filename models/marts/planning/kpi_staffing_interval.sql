@@ -1,10 +1,12 @@
 {#-
     Staff per site and interval, planned against actual, in agents (seconds / interval
     seconds, so a half-present agent counts 0.5):
-    - required_agents: the sum over the site's queues of the Erlang C agents for the chosen
-      model's forecast in force (kpi_plan_vs_actual_interval); summing queues ignores the
-      pooling of multi-skilled agents, so it is an upper bound;
-    - scheduled_needed_agents: the same after shrinkage;
+    - required_agents: Erlang C agents for the chosen model's forecast in force
+      (kpi_plan_vs_actual_interval), pooled over the queues that share agents (one M/M/n
+      queue per staffing group, D150): the sum of the queues' shares of their groups;
+    - required_agents_unpooled: the sum of every queue's own Erlang C agents, as if no agent
+      served two queues (an upper bound; the old figure);
+    - scheduled_needed_agents: the pooled agents after shrinkage;
     - scheduled_on_queue_agents: agents the published schedule puts on queue (shifts minus
       planned activities, fct_schedules);
     - available_agents: agents actually on queue (available, on contact, ACW;
@@ -37,9 +39,10 @@ required as (
         site_id,
         interval_start_at,
         min(date_local) as date_local,
-        sum(required_agents) as required_agents,
+        sum(group_required_agents) as required_agents,
+        sum(required_agents) as required_agents_unpooled,
         sum(required_agents_erlang_a) as required_agents_erlang_a,
-        sum(scheduled_agents_needed) as scheduled_needed_agents
+        sum(group_scheduled_agents_needed) as scheduled_needed_agents
     from plan
     where site_id is not null
     group by
@@ -111,9 +114,10 @@ final as (
         interval_bounds.site_id,
         interval_bounds.interval_start_at,
         interval_bounds.date_local,
-        required.required_agents,
+        cast(required.required_agents as numeric(28, 6)) as required_agents,
+        required.required_agents_unpooled,
         required.required_agents_erlang_a,
-        required.scheduled_needed_agents,
+        cast(required.scheduled_needed_agents as numeric(28, 6)) as scheduled_needed_agents,
         cast(cast(coalesce(scheduled.scheduled_on_queue_seconds, 0) as {{ dbt.type_numeric() }}) / ({{ var('interval_minutes') }} * 60) as numeric(28, 6)) as scheduled_on_queue_agents,
         cast(cast(coalesce(actual.on_queue_seconds, 0) as {{ dbt.type_numeric() }}) / ({{ var('interval_minutes') }} * 60) as numeric(28, 6)) as available_agents,
         cast(cast(coalesce(actual.logged_in_seconds, 0) as {{ dbt.type_numeric() }}) / ({{ var('interval_minutes') }} * 60) as numeric(28, 6)) as logged_in_agents

@@ -35,7 +35,11 @@ final as (
         scheduled_agents_needed,
         cast(predicted_service_level as {{ dbt.type_numeric() }}) as predicted_service_level,
         cast(predicted_service_level_erlang_a as {{ dbt.type_numeric() }}) as predicted_service_level_erlang_a,
-        trunks_required
+        trunks_required,
+        staffing_group_id,
+        cast(group_required_agents as {{ dbt.type_numeric() }}) as group_required_agents,
+        cast(group_scheduled_agents_needed as {{ dbt.type_numeric() }}) as group_scheduled_agents_needed,
+        cast(group_predicted_service_level as {{ dbt.type_numeric() }}) as group_predicted_service_level
     from source
 
 )

@@ -1,0 +1,239 @@
+{#-
+    Schedule adherence per agent and reporting interval: the daily definition
+    (kpi_adherence_agent_daily, D81) cut at the interval bounds, for intraday views
+    (heatmaps, the hour the plan broke down).
+
+    Why this shape: agent states are already split at the interval bounds
+    (fct_agent_states), so a state's overlap with a shift or a planned activity belongs to
+    the state's interval. The schedule is not split: every activity is cut into the
+    intervals it covers with a number spine (the first interval is the local interval
+    floor of its start, in UTC as the states key it; then one step per interval length),
+    and its overlap with each interval is its scheduled time there.
+
+    - in adherence: on queue while scheduled on queue, or off queue during a planned
+      activity; the denominator is the scheduled time in the interval (planned activities
+      included). Out-of-shift work is reported (out_of_shift_seconds) and not counted, as
+      the default daily adherence.
+    - date_local is the schedule date of the interval's shift (the state date where no
+      shift covers it), so the intervals of a day add up to kpi_adherence_agent_daily's
+      numerator and denominator for that agent and day (tested).
+-#}
+
+{%- set interval_minutes = var('interval_minutes') -%}
+
+with
+
+schedules as (
+
+    select * from {{ ref('fct_schedules') }}
+
+),
+
+agent_states as (
+
+    select * from {{ ref('fct_agent_states') }}
+
+),
+
+agents as (
+
+    select * from {{ ref('dim_agents') }}
+
+),
+
+schedules_localized as (
+
+    select
+        schedules.agent_id,
+        schedules.schedule_date,
+        schedules.activity,
+        schedules.activity_started_at,
+        schedules.activity_ended_at,
+        {{ contact_center.utc_to_local('schedules.activity_started_at', "coalesce(agents.time_zone, 'UTC')") }} as activity_started_local
+    from schedules
+    left join agents
+        on schedules.agent_id = agents.agent_id
+
+),
+
+schedule_first_interval as (
+
+    select
+        agent_id,
+        schedule_date,
+        activity,
+        activity_started_at,
+        activity_ended_at,
+        {{ contact_center.interval_start_at('activity_started_at', 'activity_started_local') }} as first_interval_start_at
+    from schedules_localized
+
+),
+
+schedule_intervals as (
+
+    select
+        schedule_first_interval.agent_id,
+        schedule_first_interval.schedule_date,
+        schedule_first_interval.activity,
+        schedule_first_interval.activity_started_at,
+        schedule_first_interval.activity_ended_at,
+        {{ dbt.dateadd('minute', 'spine.n * ' ~ interval_minutes, 'schedule_first_interval.first_interval_start_at') }} as interval_start_at,
+        {{ dbt.dateadd('minute', '(spine.n + 1) * ' ~ interval_minutes, 'schedule_first_interval.first_interval_start_at') }} as interval_end_at
+    from schedule_first_interval
+    cross join {{ contact_center.number_spine(3) }} as spine
+    where {{ dbt.dateadd('minute', 'spine.n * ' ~ interval_minutes, 'schedule_first_interval.first_interval_start_at') }} < schedule_first_interval.activity_ended_at
+
+),
+
+scheduled_interval as (
+
+    select
+        agent_id,
+        interval_start_at,
+        min(schedule_date) as schedule_date,
+        cast(sum(
+            case when activity = 'shift' then {{ dbt.datediff(
+                'case when activity_started_at > interval_start_at then activity_started_at else interval_start_at end',
+                'case when activity_ended_at < interval_end_at then activity_ended_at else interval_end_at end',
+                'second') }} else 0 end
+        ) as {{ dbt.type_bigint() }}) as scheduled_seconds,
+        cast(sum(
+            case when activity <> 'shift' then {{ dbt.datediff(
+                'case when activity_started_at > interval_start_at then activity_started_at else interval_start_at end',
+                'case when activity_ended_at < interval_end_at then activity_ended_at else interval_end_at end',
+                'second') }} else 0 end
+        ) as {{ dbt.type_bigint() }}) as planned_activity_seconds
+    from schedule_intervals
+    group by
+        agent_id,
+        interval_start_at
+
+),
+
+state_overlaps as (
+
+    {#- each state row lies inside one interval: its overlap with a schedule activity
+        counts in that interval -#}
+    select
+        agent_states.agent_id,
+        agent_states.interval_start_at,
+        schedules.activity,
+        case when agent_states.state in ('available', 'on_contact', 'acw') then 1 else 0 end as is_on_queue,
+        {{ dbt.datediff(
+            'case when agent_states.state_started_at > schedules.activity_started_at then agent_states.state_started_at else schedules.activity_started_at end',
+            'case when agent_states.state_ended_at < schedules.activity_ended_at then agent_states.state_ended_at else schedules.activity_ended_at end',
+            'second') }} as overlap_seconds
+    from agent_states
+    inner join schedules
+        on agent_states.agent_id = schedules.agent_id
+        and agent_states.state_started_at < schedules.activity_ended_at
+        and agent_states.state_ended_at > schedules.activity_started_at
+
+),
+
+overlap_interval as (
+
+    select
+        agent_id,
+        interval_start_at,
+        cast({{ contact_center.sum_where('overlap_seconds', "activity = 'shift' and is_on_queue = 1") }} as {{ dbt.type_bigint() }}) as on_queue_in_shift_seconds,
+        cast({{ contact_center.sum_where('overlap_seconds', "activity <> 'shift' and is_on_queue = 1") }} as {{ dbt.type_bigint() }}) as on_queue_in_activities_seconds,
+        cast({{ contact_center.sum_where('overlap_seconds', "activity = 'shift'") }} as {{ dbt.type_bigint() }}) as logged_in_in_shift_seconds
+    from state_overlaps
+    group by
+        agent_id,
+        interval_start_at
+
+),
+
+states_interval as (
+
+    select
+        agent_id,
+        interval_start_at,
+        min(state_date) as state_date,
+        cast(sum(duration_seconds) as {{ dbt.type_bigint() }}) as logged_in_seconds,
+        cast({{ contact_center.sum_where('duration_seconds', "state in ('available', 'on_contact', 'acw')") }} as {{ dbt.type_bigint() }}) as on_queue_seconds
+    from agent_states
+    group by
+        agent_id,
+        interval_start_at
+
+),
+
+agent_intervals as (
+
+    select agent_id, interval_start_at from scheduled_interval
+    union
+    select agent_id, interval_start_at from states_interval
+
+),
+
+measured as (
+
+    select
+        agent_intervals.agent_id,
+        agent_intervals.interval_start_at,
+        coalesce(scheduled_interval.schedule_date, states_interval.state_date) as date_local,
+        coalesce(scheduled_interval.scheduled_seconds, 0) as scheduled_seconds,
+        coalesce(scheduled_interval.planned_activity_seconds, 0) as planned_activity_seconds,
+        coalesce(overlap_interval.on_queue_in_shift_seconds, 0)
+            - coalesce(overlap_interval.on_queue_in_activities_seconds, 0) as on_queue_as_scheduled_seconds,
+        coalesce(scheduled_interval.planned_activity_seconds, 0)
+            - coalesce(overlap_interval.on_queue_in_activities_seconds, 0) as off_queue_as_scheduled_seconds,
+        coalesce(states_interval.logged_in_seconds, 0) as logged_in_seconds,
+        coalesce(states_interval.on_queue_seconds, 0) as on_queue_seconds,
+        coalesce(states_interval.logged_in_seconds, 0)
+            - coalesce(overlap_interval.logged_in_in_shift_seconds, 0) as out_of_shift_seconds
+    from agent_intervals
+    left join scheduled_interval
+        on agent_intervals.agent_id = scheduled_interval.agent_id
+        and agent_intervals.interval_start_at = scheduled_interval.interval_start_at
+    left join overlap_interval
+        on agent_intervals.agent_id = overlap_interval.agent_id
+        and agent_intervals.interval_start_at = overlap_interval.interval_start_at
+    left join states_interval
+        on agent_intervals.agent_id = states_interval.agent_id
+        and agent_intervals.interval_start_at = states_interval.interval_start_at
+
+),
+
+final as (
+
+    select
+        -- ids
+        measured.agent_id,
+        coalesce(agents.site_id, '{{ var("default_site_id") }}') as site_id,
+        measured.interval_start_at,
+        {{ contact_center.utc_to_local('measured.interval_start_at', "coalesce(agents.time_zone, 'UTC')") }} as interval_start_local,
+        measured.date_local,
+
+        -- attributes
+        agents.team,
+
+        -- measures (seconds)
+        measured.scheduled_seconds,
+        measured.scheduled_seconds - measured.planned_activity_seconds as scheduled_on_queue_seconds,
+        measured.planned_activity_seconds,
+        measured.on_queue_as_scheduled_seconds + measured.off_queue_as_scheduled_seconds as in_adherence_seconds,
+        measured.scheduled_seconds
+            - measured.on_queue_as_scheduled_seconds
+            - measured.off_queue_as_scheduled_seconds as out_of_adherence_seconds,
+        measured.out_of_shift_seconds,
+        measured.logged_in_seconds,
+        measured.on_queue_seconds,
+
+        -- adherence in the interval (work outside the shift is not an exception)
+        {{ contact_center.ratio(
+            'measured.on_queue_as_scheduled_seconds + measured.off_queue_as_scheduled_seconds',
+            'measured.scheduled_seconds') }} as interval_adherence,
+        measured.on_queue_as_scheduled_seconds + measured.off_queue_as_scheduled_seconds as interval_adherence_numerator,
+        measured.scheduled_seconds as interval_adherence_denominator
+
+    from measured
+    left join agents
+        on measured.agent_id = agents.agent_id
+
+)
+
+select * from final
