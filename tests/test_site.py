@@ -10,7 +10,8 @@ change the numbers.
 
 Warehouse and site: the ones the end-to-end `ccwh run` of tests/conftest.py produced, so
 the test looks at exactly what a user gets. To try the pages against another warehouse,
-set CCWH_SITE_TEST_WAREHOUSE to its DuckDB file (the site is then rebuilt from it).
+set CCWH_SITE_TEST_WAREHOUSE to its DuckDB file (the site is then rebuilt from it), and
+also CCWH_SITE_TEST_SITE to a site already built from it to skip the build.
 
 Screenshots of every page (1280 px wide, and 390 px for one page of each kind) and a
 printed PDF go to test-artifacts/screenshots/.
@@ -18,6 +19,7 @@ printed PDF go to test-artifacts/screenshots/.
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import re
@@ -83,7 +85,15 @@ HEADLINE = [
     "occupancy",
 ]
 PLAIN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
-CHANNEL_NAMES = {"voice": "Voice", "chat": "Chat", "email": "Email", "sms": "SMS"}
+# the channel filter's labels (components/i18n.js CHANNELS, English)
+CHANNEL_NAMES = {
+    "voice": "Voice",
+    "chat": "Chat",
+    "email": "Email",
+    "sms": "SMS",
+    "social": "Social media",
+    "task": "Task",
+}
 
 
 def slug(value: str) -> str:
@@ -114,6 +124,8 @@ def built_site(
         pytest.fail("node is not on PATH: the report site needs Node.js (make setup)")
     if not (REPORTS_DIR / "node_modules" / "@observablehq" / "framework").is_dir():
         pytest.fail("reports/node_modules is missing: run `make setup` (cd reports && npm ci)")
+    if os.environ.get("CCWH_SITE_TEST_SITE"):
+        return SiteBuild.from_dir(Path(os.environ["CCWH_SITE_TEST_SITE"]))
     if not os.environ.get("CCWH_SITE_TEST_WAREHOUSE"):
         pipeline_run: PipelineRun = request.getfixturevalue("pipeline_run")
         return SiteBuild.from_dir(pipeline_run.site_dir)
@@ -240,6 +252,26 @@ def tile_value(page: object, kpi: str) -> float:
     return float(value)
 
 
+def tile_selector(kpi: str, part: str = "") -> str:
+    return f'.kpi-grid .kpi-tile[data-kpi="{kpi}"] {part}'.strip()
+
+
+def wait_tile(page: object, kpi: str, *, empty: bool, timeout: int = 10_000) -> None:
+    """Wait until a tile has no value ("–") or has one, after a filter changed."""
+    op = "===" if empty else "!=="
+    page.wait_for_function(
+        f"""() => document.querySelector('{tile_selector(kpi)}')
+          ?.getAttribute('data-value') {op} ''""",
+        timeout=timeout,
+    )
+
+
+def set_filter(page: object, name: str, label: str, checked: bool) -> None:
+    """Tick or untick one checkbox of a filter (queues, channels, sites) by its label."""
+    box = page.locator(f'[data-filter="{name}"]').get_by_label(label, exact=True)
+    box.check() if checked else box.uncheck()
+
+
 def grid_scope(page: object) -> tuple[str, str, list[str]]:
     grid = page.locator(".kpi-grid").first
     queues = grid.get_attribute("data-queues") or ""
@@ -294,7 +326,13 @@ def mart_value(
             [model],
         ).fetchone()[0]
     )
-    where = [f"{date_column} between ?::date and ?::date"]
+    # a weekly or monthly row counts when its week or month overlaps the period (D160)
+    if model.endswith("_monthly") or date_column.startswith("month_"):
+        where = [f"{date_column} between date_trunc('month', ?::date) and ?::date"]
+    elif model.endswith("_weekly") or date_column.startswith("week_"):
+        where = [f"{date_column} between ?::date - 6 and ?::date"]
+    else:
+        where = [f"{date_column} between ?::date and ?::date"]
     params: list[object] = [date_from, date_to]
     for dim, value in (fixed or {}).items():
         if dim in have:
@@ -313,7 +351,17 @@ def mart_value(
         where.append("list_contains(?, queue_id)")
         params.append(queues)
     if row["numerator_column"]:
-        expr = f"sum({row['numerator_column']}) / nullif(sum({row['denominator_column']}), 0)"
+        num, den, column = row["numerator_column"], row["denominator_column"], row["column_name"]
+        # the mart's own scale (NPS: 100 × (promoters − detractors) / responses)
+        (factor,) = (
+            con.execute(
+                f"select coalesce(round(median({column} * {den} / {num})), 1) from marts.{model}"
+                f" where {num} <> 0 and {den} <> 0"
+            ).fetchone()
+            if column in have
+            else (1,)
+        )
+        expr = f"{float(factor)} * sum({num}) / nullif(sum({den}), 0)"
     elif str(row["formula"]).startswith("max("):
         expr = f"max({row['column_name']})"
     else:
@@ -375,7 +423,21 @@ def shown(value: float, kind: str, lang: str) -> str:
         return f"{s} s" if s < 60 else f"{s // 60}:{s % 60:02d}"
     if kind == "count":
         return _group(str(math.floor(value + 0.5)), thousands)
-    return f"{value:.2f}".replace(".", decimal)
+
+    def fixed(digits: int) -> str:
+        sign = "−" if round(value, digits) < 0 else ""
+        whole, _, fraction = f"{abs(value):.{digits}f}".partition(".")
+        return sign + _group(whole, thousands) + decimal + fraction
+
+    if kind == "currency":
+        return f"€{fixed(2)}" if lang == "en" else f"{fixed(2)}\u00a0€"
+    if kind == "score":
+        return fixed(1)
+    if kind == "minutes":
+        return f"{fixed(1)} min"
+    if kind == "hours":
+        return f"{fixed(1)} h"
+    return fixed(2)
 
 
 def parse_shown(text: str, kind: str, lang: str) -> float:
@@ -446,6 +508,7 @@ def test_build_writes_every_page_in_both_languages(
     for lang in LANGS:
         expected = (
             [f"{lang}/index.html", f"{lang}/glossary.html"]
+            + [f"{lang}/planning.html", f"{lang}/adherence.html"]
             + [f"{lang}/family/{f}.html" for f in FAMILIES]
             + [f"{lang}/queues/{q}.html" for q in queue_ids(mart)]
             + [f"{lang}/channels/{slug(c)}.html" for c in channels]
@@ -522,13 +585,6 @@ def check_a_number(page: object, path: str, con: duckdb.DuckDBPyConnection) -> s
     return kpi
 
 
-@pytest.mark.xfail(
-    reason=(
-        "merged marts: a channel page's mart number is checked on a model whose date "
-        "column differs (fixed in mart_value, not yet re-run end to end)"
-    ),
-    strict=False,
-)
 def test_every_page_renders_offline_with_a_number_from_the_mart(
     built_site: SiteBuild, site_url: str, browser: object, mart: duckdb.DuckDBPyConnection
 ) -> None:
@@ -571,13 +627,6 @@ def test_every_page_renders_offline_with_a_number_from_the_mart(
     assert compared
 
 
-@pytest.mark.xfail(
-    reason=(
-        "since the merge of every family's marts the overview's 'what moved most' list "
-        "comes out empty on the test center (not yet diagnosed)"
-    ),
-    strict=False,
-)
 def test_headline_tiles_on_the_overview(
     site_url: str, page_and_log: tuple[object, PageLog], mart: duckdb.DuckDBPyConnection
 ) -> None:
@@ -684,60 +733,51 @@ def test_queue_filter_changes_the_numbers(
     log.assert_clean()
 
 
-@pytest.mark.xfail(
-    reason=(
-        "since digital channels joined fct_contacts the channel filter lists "
-        "chat/email/sms/social and the 'social' box cannot be unchecked in the test (not "
-        "yet diagnosed)"
-    ),
-    strict=False,
-)
 def test_channel_and_site_filters_change_the_numbers(
     site_url: str, page_and_log: tuple[object, PageLog], mart: duckdb.DuckDBPyConnection
 ) -> None:
+    """The channel filter splits the KPIs of marts with a channel column (digital
+    contacts); a queue mart without one, whose queues take every channel (voice and
+    digital share the queues), is not split by channel and says so (D161). The site
+    filter empties queue and agent KPIs alike."""
     page, log = page_and_log
     open_page(page, site_url + "en/family/accessibility.html")
     channels = [
         r[0]
         for r in mart.execute(
-            "select distinct channel from marts.fct_contacts where channel is not null"
+            "select distinct channel from marts.fct_contacts where channel is not null order by 1"
         ).fetchall()
     ]
     date_from, date_to, _ = grid_scope(page)
-    assert tile_value(page, "calls_offered") == mart_value(
-        mart, "calls_offered", "kpi_queue_daily", date_from, date_to
-    )
-    # untick every channel but none: the queue KPIs have no rows left
+    offered = tile_value(page, "calls_offered")
+    assert offered == mart_value(mart, "calls_offered", "kpi_queue_daily", date_from, date_to)
+    # untick every channel: nothing left of the channel-split KPIs
     for channel in channels:
-        label = CHANNEL_NAMES.get(channel, channel)
-        page.locator('[data-filter="channels"]').get_by_label(label, exact=True).uncheck()
-    page.wait_for_function(
-        """() => document.querySelector('.kpi-tile[data-kpi="calls_offered"]')
-          ?.getAttribute('data-value') === ''""",
-        timeout=10_000,
-    )
-    assert page.locator('.kpi-tile[data-kpi="calls_offered"] .kpi-value').inner_text() == "–"
-    label = CHANNEL_NAMES.get(channels[0], channels[0])
-    page.locator('[data-filter="channels"]').get_by_label(label, exact=True).check()
-    page.wait_for_function(
-        """() => document.querySelector('.kpi-tile[data-kpi="calls_offered"]')
-          ?.getAttribute('data-value') !== ''""",
-        timeout=10_000,
-    )
-    assert tile_value(page, "calls_offered") == mart_value(
-        mart, "calls_offered", "kpi_queue_daily", date_from, date_to, {"channel": channels[0]}
-    )
+        set_filter(page, "channels", CHANNEL_NAMES.get(channel, channel), False)
+    wait_tile(page, "digital_contacts_offered", empty=True)
+    assert page.locator(tile_selector("digital_contacts_offered", ".kpi-value")).inner_text() == "–"
+    # the voice queues' KPIs are not split by channel: unchanged, and the tile says why
+    assert tile_value(page, "calls_offered") == offered
+    assert "channel" in page.locator(tile_selector("calls_offered", ".kpi-note")).inner_text()
+    # tick one channel back: its own figure, from the mart
+    (channel,) = mart.execute(
+        "select channel from marts.kpi_channel_daily where kpi_date between ? and ?"
+        " group by channel having sum(contacts_offered) > 0 order by channel limit 1",
+        [date_from, date_to],
+    ).fetchone()
+    set_filter(page, "channels", CHANNEL_NAMES.get(channel, channel), True)
+    wait_tile(page, "digital_contacts_offered", empty=False)
+    assert tile_value(page, "digital_contacts_offered") == mart_value(
+        mart, "digital_contacts_offered", "kpi_channel_daily", date_from, date_to,
+        {"channel": channel},
+    )  # fmt: skip
     # the site filter: no site, no numbers (queue and agent KPIs alike)
     open_page(page, site_url + "en/family/efficiency.html")
     sites = [r[0] for r in mart.execute("select distinct site_id from marts.dim_queues").fetchall()]
     for site in sites:
-        page.locator('[data-filter="sites"]').get_by_label(site, exact=True).uncheck()
-    page.wait_for_function(
-        """() => document.querySelector('.kpi-tile[data-kpi="occupancy"]')
-          ?.getAttribute('data-value') === ''""",
-        timeout=10_000,
-    )
-    assert page.locator('.kpi-tile[data-kpi="aht_seconds"]').get_attribute("data-value") == ""
+        set_filter(page, "sites", site, False)
+    wait_tile(page, "occupancy", empty=True)
+    assert page.locator(tile_selector("aht_seconds")).get_attribute("data-value") == ""
     log.assert_clean()
 
 
@@ -981,6 +1021,147 @@ def test_glossary_lists_every_catalog_kpi(
     log.assert_clean()
 
 
+# --------------------------------------------------------------------------- planning
+
+
+def accuracy_expected(
+    con: duckdb.DuckDBPyConnection, queue: str, source: str, date_from: str, date_to: str
+) -> dict[str, float | None]:
+    """WAPE (day, week) and bias of one forecast source for one queue over a period, from
+    the accuracy marts: days in the period, weeks that overlap it (D160)."""
+
+    def ratio(table: str, kpi: str, date_column: str, low: str) -> float | None:
+        (value,) = con.execute(
+            f"select sum({kpi}_numerator) / nullif(sum({kpi}_denominator), 0)"
+            f" from marts.{table} where queue_id = ? and {date_column} between {low} and ?::date",
+            [queue, date_from, date_to],
+        ).fetchone()
+        return None if value is None else float(value)
+
+    return {
+        "wape_day": ratio(
+            "kpi_forecast_accuracy_daily", f"{source}_wape_daily", "date_local", "?::date"
+        ),
+        "wape_week": ratio(
+            "kpi_forecast_accuracy_weekly", f"{source}_wape_weekly", "week_start_date",
+            "?::date - 6",
+        ),
+        "bias": ratio("kpi_forecast_accuracy_daily", f"{source}_bias", "date_local", "?::date"),
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_planning_page_shows_plan_vs_actual_and_accuracy_from_the_marts(
+    lang: str,
+    site_url: str,
+    page_and_log: tuple[object, PageLog],
+    mart: duckdb.DuckDBPyConnection,
+) -> None:
+    page, log = page_and_log
+    open_page(page, site_url + f"{lang}/planning.html")
+    date_from, date_to, _ = grid_scope(page)
+    # the default period runs into the plan's coming days (is_future rows)
+    (future,) = mart.execute(
+        "select count(*) from marts.kpi_plan_vs_actual_interval where is_future"
+        " and date_local between ? and ?",
+        [date_from, date_to],
+    ).fetchone()
+    assert future > 0, "the default period shows no coming day of the plan"
+    for chart in ("plan-calls", "plan-agents", "plan-service-level"):
+        figure = page.locator(f'[data-chart="{chart}"]')
+        assert figure.locator("svg").count() > 0, chart
+        assert int(figure.get_attribute("data-points")) > 0, chart
+        # a text key and the same figures as a table (not colour alone)
+        assert figure.locator(".line-key li").count() >= 2, chart
+        assert figure.locator("details.chart-table table").count() == 1, chart
+    # forecast vs offered of the chosen queue: the chart's points are the mart's rows
+    queue = page.locator('[data-chart="plan-calls"]').get_attribute("data-queue")
+    (forecast_points, offered_points) = mart.execute(
+        "select count(forecast_calls), count(calls_offered) from marts.kpi_plan_vs_actual_interval"
+        " where queue_id = ? and date_local between ? and ?",
+        [queue, date_from, date_to],
+    ).fetchone()
+    points = int(page.locator('[data-chart="plan-calls"]').get_attribute("data-points"))
+    assert points == forecast_points + offered_points
+    # the tiles: model WAPE per day over every queue, as the mart sums it
+    expected = mart_value(
+        mart, "model_wape_daily", "kpi_forecast_accuracy_daily", date_from, date_to
+    )
+    assert tile_value(page, "model_wape_daily") == pytest.approx(expected, rel=1e-9)
+    text = page.locator(tile_selector("model_wape_daily", ".kpi-value")).inner_text()
+    assert text == shown(expected, "percent", lang)
+    # the accuracy table: every queue and source, equal to the marts
+    rows = json.loads(page.locator('[data-table="forecast-accuracy"]').get_attribute("data-rows"))
+    assert {r[1] for r in rows} == {"model", "baseline", "wfm"}
+    for queue_id, source, wape_day, wape_week, bias in rows:
+        want = accuracy_expected(mart, queue_id, source, date_from, date_to)
+        for got, key in ((wape_day, "wape_day"), (wape_week, "wape_week"), (bias, "bias")):
+            if want[key] is None:
+                assert got is None, (queue_id, source, key)
+            else:
+                assert got == pytest.approx(want[key], rel=1e-9), (queue_id, source, key)
+    first = rows[0]
+    cells = page.locator('[data-table="forecast-accuracy"] tbody tr').first.locator("td")
+    assert shown(first[2], "percent", lang) in cells.all_inner_texts()
+    # another queue and a shorter period: the charts follow
+    other = mart.execute(
+        "select queue_id from marts.dim_queues where queue_id <> ? order by 1 limit 1", [queue]
+    ).fetchone()[0]
+    page.locator('[data-filter="queue"] select').select_option(label=queue_name(mart, other))
+    page.wait_for_function(
+        f"""() => document.querySelector('[data-chart="plan-calls"] h2')
+          ?.textContent.includes({json.dumps(queue_name(mart, other))})""",
+        timeout=10_000,
+    )
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{lang}_planning-queue.png"), full_page=True)
+    log.assert_clean()
+
+
+def queue_name(con: duckdb.DuckDBPyConnection, queue: str) -> str:
+    (name,) = con.execute(
+        "select coalesce(queue_name, queue_id) from marts.dim_queues where queue_id = ?", [queue]
+    ).fetchone()
+    return name
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_adherence_page_heatmaps_and_board_from_the_marts(
+    lang: str,
+    site_url: str,
+    page_and_log: tuple[object, PageLog],
+    mart: duckdb.DuckDBPyConnection,
+) -> None:
+    page, log = page_and_log
+    open_page(page, site_url + f"{lang}/adherence.html")
+    date_from, date_to, _ = grid_scope(page)
+    expected = mart_value(mart, "adherence", "kpi_adherence_agent_daily", date_from, date_to)
+    assert tile_value(page, "adherence") == pytest.approx(expected, rel=1e-9)
+    text = page.locator(tile_selector("adherence", ".kpi-value")).inner_text()
+    assert text == shown(expected, "percent", lang)
+    # agent × day and team × day: one cell per agent (team) and day with a schedule
+    for chart, table, key in (
+        ("adherence-agent-day", "kpi_adherence_agent_daily", "agent_id"),
+        ("adherence-team-day", "kpi_adherence_team_daily", "team"),
+    ):
+        (cells,) = mart.execute(
+            f"select count(*) from (select distinct {key}, date_local from marts.{table}"
+            " where date_local between ? and ? and adherence_denominator > 0)",
+            [date_from, date_to],
+        ).fetchone()
+        drawn = page.locator(f'[data-chart="{chart}"] svg g[aria-label="cell"] rect').count()
+        assert drawn == cells, (chart, drawn, cells)
+    # the latest-day board: one row per agent, in adherence now said in words
+    (agents,) = mart.execute("select count(*) from marts.kpi_adherence_latest_day").fetchone()
+    board = page.locator('[data-table="adherence-board"] tbody tr')
+    assert board.count() == agents
+    words = {"en": ("✓ yes", "✗ no"), "es": ("✓ sí", "✗ no")}[lang]
+    assert any(w in board.first.inner_text() for w in words)
+    # no kpi_adherence_interval in this warehouse: the page renders without it
+    assert page.locator('[data-chart="adherence-interval"]').count() == 0
+    log.assert_clean()
+
+
 def test_a_new_kpi_mart_reaches_its_family_page_with_no_site_code(
     site_warehouse: Path,
     tmp_path_factory: pytest.TempPathFactory,
@@ -1024,6 +1205,17 @@ def test_a_new_kpi_mart_reaches_its_family_page_with_no_site_code(
             f" values ({', '.join('?' for _ in names)})",
             [row[n] for n in names],
         )
+        # the interval adherence mart of the planning work, as it may land: the
+        # adherence page shows it when it is there (the shared site has none)
+        con.execute(
+            """create table marts.kpi_adherence_interval as
+            select agent_id, date_local,
+                date_local + interval (h) hour as interval_start_local,
+                in_adherence_seconds / 8 as adherence_numerator,
+                scheduled_seconds / 8 as adherence_denominator
+            from marts.kpi_adherence_agent_daily, range(9, 17) as t(h)
+            where scheduled_seconds > 0"""
+        )
     site = build_site(warehouse, root / "dist")
     assert "en/family/customer-outcomes.html" in site.pages
     with (
@@ -1044,5 +1236,13 @@ def test_a_new_kpi_mart_reaches_its_family_page_with_no_site_code(
             name = "Customer satisfaction (CSAT)" if lang == "en" else "Satisfacción"
             assert name in tile.locator(".kpi-label").text_content()
         page.screenshot(path=str(SCREENSHOTS / "new-mart-es_family_customer-outcomes.png"))
+        open_page(page, url + "es/adherence.html")
+        (agents,) = con.execute(
+            "select count(distinct agent_id) from marts.kpi_adherence_interval where date_local"
+            " = (select max(date_local) from marts.kpi_adherence_interval)"
+        ).fetchone()
+        cells = page.locator('[data-chart="adherence-interval"] svg g[aria-label="cell"] rect')
+        assert cells.count() == agents * 8
+        page.screenshot(path=str(SCREENSHOTS / "new-mart-es_adherence.png"), full_page=True)
         context.close()
     log.assert_clean()

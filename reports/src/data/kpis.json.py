@@ -25,8 +25,10 @@ for row in catalog:
             **{k: _plain(v) for k, v in row.items()},
             "aggregation": entry.aggregation,
             "available": bool(entry.sources),
+            "scale": entry.scale,
             "sources": [
-                {"model": s.model, "dimensions": s.dimensions + s.derived} for s in entry.sources
+                {"model": s.model, "grain": s.grain, "dimensions": s.dimensions + s.derived}
+                for s in entry.sources
             ],
         }
     )
