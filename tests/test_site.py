@@ -227,13 +227,27 @@ RENDERED = """() => {
 }"""
 
 
+TILE_DEFINITIONS = """() => [
+  ...document.querySelectorAll(".kpi-grid .kpi-tile[data-model]")
+].map((t) => {
+  const id = t.getAttribute("aria-describedby");
+  const description = id ? document.getElementById(id)?.textContent : null;
+  const link = t.querySelector("a.kpi-glossary-link");
+  const docs = t.querySelector("a.kpi-docs-link");
+  return [t.dataset.kpi, id, description, t.getAttribute("title"), link?.getAttribute("href"),
+    docs ? new URL(docs.href).pathname + new URL(docs.href).hash : null];
+})"""
+
+
 def open_page(page: object, url: str) -> None:
     """Open a page and wait until its tiles are filled and every chart is drawn
     (charts draw asynchronously, once their container's width is known)."""
-    page.goto(url)
-    page.wait_for_load_state("networkidle")
+    # no "networkidle" (half a second of silence per page): the page is ready when its
+    # data files have become tiles and charts, which RENDERED checks; a second look a
+    # frame later catches a cell that re-renders once the first values settle
+    page.goto(url, wait_until="load")
     page.wait_for_function(RENDERED, timeout=30_000)
-    page.wait_for_timeout(150)
+    page.wait_for_timeout(100)
     page.wait_for_function(RENDERED, timeout=30_000)
 
 
@@ -606,14 +620,15 @@ def test_every_page_renders_offline_with_a_number_from_the_mart(
         assert charts.count() >= minimum, f"{path}: {charts.count()} charts"
         for i in range(charts.count()):
             assert charts.nth(i).locator("svg, .chart-empty").count() > 0, f"{path}: chart {i}"
-        for tile in page.locator(".kpi-grid .kpi-tile[data-model]").all():
-            kpi = tile.get_attribute("data-kpi")
-            described_by = tile.get_attribute("aria-describedby")
+        # every tile's definition and glossary link, read in one round trip
+        for kpi, described_by, description, title, href, docs in page.evaluate(TILE_DEFINITIONS):
             assert described_by, f"{path}: the {kpi} tile has no definition"
-            description = page.locator(f"#{described_by}").text_content()
-            assert description and tile.get_attribute("title") == description, (path, kpi)
-            href = tile.locator("a.kpi-glossary-link").get_attribute("href")
-            assert href.endswith(f"glossary.html#kpi-{kpi}"), (path, href)
+            assert description and title == description, (path, kpi)
+            assert href and href.endswith(f"glossary.html#kpi-{kpi}"), (path, href)
+            # and a link to its mart's page of the dbt docs published with the site
+            assert docs and docs.startswith("/_dbt-docs/index.html#!/model/model."), (path, docs)
+            if (built_site.out_dir / "_dbt-docs").is_dir():
+                assert (built_site.out_dir / "_dbt-docs" / "index.html").is_file()
         if kind != "glossary":
             assert page.get_by_label(LABELS[lang]["from"], exact=True).count() == 1, path
             assert page.get_by_label(LABELS[lang]["to"], exact=True).count() == 1, path
@@ -1004,12 +1019,16 @@ def test_glossary_lists_every_catalog_kpi(
         "[data-kpi-entry]", "(es) => es.map((e) => e.dataset.kpiEntry)"
     )
     assert sorted(listed) == sorted(rows), "the glossary must list every catalog KPI"
+    # every entry's text and formula, read in one round trip
+    entries = page.evaluate(
+        """() => Object.fromEntries([...document.querySelectorAll("[data-kpi-entry]")].map((e) =>
+          [e.dataset.kpiEntry, [e.innerText, e.querySelector("code")?.innerText ?? ""]]))"""
+    )
     for key, row in rows.items():
-        entry = page.locator(f"#kpi-{key}")
-        text = entry.inner_text()
+        text, formula = entries[key]
         assert row[f"definition_{lang}"] in text, f"glossary entry {key}: no definition"
         assert row[f"name_{lang}"] in text, f"glossary entry {key}: no name"
-        assert entry.locator("code").first.inner_text(), f"glossary entry {key}: no formula"
+        assert formula, f"glossary entry {key}: no formula"
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{lang}_glossary-full.png"), full_page=True)
     # a tile's link lands on its entry
@@ -1018,6 +1037,114 @@ def test_glossary_lists_every_catalog_kpi(
     page.locator('.kpi-tile[data-kpi="service_level"] a.kpi-glossary-link').click()
     page.wait_for_selector("#kpi-service_level", timeout=30_000)
     assert page.url.endswith(f"{lang}/glossary.html#kpi-service_level"), page.url
+    log.assert_clean()
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_currency_and_nps_formats(
+    lang: str,
+    site_url: str,
+    page_and_log: tuple[object, PageLog],
+    mart: duckdb.DuckDBPyConnection,
+) -> None:
+    """Cost per contact in euros as the language writes them (€1.85 / 1,85 €), from the
+    month that overlaps the period (D160); NPS as a score on −100..100, not a per cent
+    (D162), on its tile and in the per-queue table."""
+    page, log = page_and_log
+    open_page(page, site_url + f"{lang}/family/cost.html")
+    date_from, date_to, _ = grid_scope(page)
+    tile = page.locator(tile_selector("cost_per_contact"))
+    assert tile.get_attribute("data-kind") == "currency"
+    expected = mart_value(mart, "cost_per_contact", "kpi_cost_monthly", date_from, date_to)
+    assert tile_value(page, "cost_per_contact") == pytest.approx(expected, rel=1e-9)
+    text = tile.locator(".kpi-value").inner_text()
+    assert text == shown(expected, "currency", lang)
+    assert re.fullmatch(r"€\d+\.\d{2}" if lang == "en" else r"\d+,\d{2}\u00a0€", text), text
+    open_page(page, site_url + f"{lang}/family/customer-outcomes.html")
+    date_from, date_to, _ = grid_scope(page)
+    tile = page.locator(tile_selector("nps_score"))
+    assert tile.get_attribute("data-kind") == "score"
+    expected = mart_value(mart, "nps_score", "kpi_customer_outcomes_daily", date_from, date_to)
+    (one_day,) = mart.execute(
+        "select nps_score from marts.kpi_customer_outcomes_daily where nps_score_denominator > 0"
+        " limit 1"
+    ).fetchone()
+    assert -100 <= expected <= 100 and abs(float(one_day)) > 1  # the mart's scale, not −1..1
+    assert tile_value(page, "nps_score") == pytest.approx(expected, rel=1e-9)
+    text = tile.locator(".kpi-value").inner_text()
+    assert text == shown(expected, "score", lang) and "%" not in text, text
+    header = page.locator('[data-table="by-queue"] thead th').all_inner_texts()
+    column = next(i for i, h in enumerate(header) if h.startswith("NPS") or "NPS" in h)
+    cells = page.locator(f'[data-table="by-queue"] tbody tr td:nth-child({column + 1})')
+    assert cells.count() > 0
+    assert all("%" not in c for c in cells.all_inner_texts()), cells.all_inner_texts()
+    log.assert_clean()
+
+
+CONTRAST = """() => {
+  // WCAG 2 contrast of every visible text node's colour against its effective background
+  // rgb(r, g, b[, a]) on 0-255, or color(srgb r g b[ / a]) on 0-1 (color-mix results)
+  const parse = (c) => {
+    const v = (c.match(/[\\d.]+/g) || []).map(Number);
+    if (!c.startsWith("color(")) return v;
+    return [...v.slice(0, 3).map((x) => x * 255), ...v.slice(3)];
+  };
+  const lum = ([r, g, b]) => {
+    const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+    return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+  };
+  const background = (el) => {
+    for (let e = el; e; e = e.parentElement) {
+      const c = parse(getComputedStyle(e).backgroundColor);
+      if (c.length === 3 || (c.length === 4 && c[3] > 0.5)) return c.slice(0, 3);
+    }
+    return [255, 255, 255];
+  };
+  const out = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  const seen = new Set();
+  while (walker.nextNode()) {
+    const el = walker.currentNode.parentElement;
+    if (!el || seen.has(el) || !walker.currentNode.textContent.trim()) continue;
+    seen.add(el);
+    if (el.closest("svg, details:not([open]) > :not(summary), .skip-link")) continue;
+    const style = getComputedStyle(el);
+    const hidden = style.visibility === "hidden" || style.display === "none";
+    if (hidden || !el.getClientRects().length) continue;
+    const fg = parse(style.color);
+    const [a, b] = [lum(fg.slice(0, 3)), lum(background(el))].sort((x, y) => y - x);
+    const ratio = (a + 0.05) / (b + 0.05);
+    const size = parseFloat(style.fontSize);
+    const large = size >= 24 || (size >= 18.66 && +style.fontWeight >= 700);
+    const text = el.textContent.trim().slice(0, 40);
+    const what = `${el.tagName}.${el.className}`;
+    if (ratio < (large ? 3 : 4.5)) out.push(`${what}: ${ratio.toFixed(2)} ${text}`);
+  }
+  return out;
+}"""
+
+
+def test_text_contrast_meets_wcag_aa(site_url: str, page_and_log: tuple[object, PageLog]) -> None:
+    """Every visible text of a page of each kind has a contrast of at least 4.5:1 with its
+    background (3:1 for large text), status colours and links included."""
+    page, log = page_and_log
+    for path in (
+        "en/index.html",
+        "es/family/accessibility.html",
+        "en/family/cost.html",
+        "es/planning.html",
+        "en/adherence.html",
+        "en/glossary.html",
+    ):
+        open_page(page, site_url + path)
+        low = page.evaluate(CONTRAST)
+        assert not low, f"{path}: text below WCAG AA contrast: {low[:10]}"
+    # the check sees a pale grey text on the white page
+    page.evaluate(
+        """() => document.querySelector("main").insertAdjacentHTML(
+          "beforeend", '<p class="pale" style="color:#b0b0b0">pale</p>')"""
+    )
+    assert any("pale" in f for f in page.evaluate(CONTRAST))
     log.assert_clean()
 
 

@@ -115,7 +115,11 @@ export const previousOf = (filters) => ({...filters, ...previousPeriod(period(fi
 export function evaluate(index, entry, filters, {fixed = {}, needs = [], queuesById} = {}) {
   const source = sourceOf(entry, needs);
   const {rows, ignored} = rowsOf(index, entry, source, filters, fixed);
-  const before = rowsOf(index, entry, source, previousOf(filters), fixed).rows;
+  let before = rowsOf(index, entry, source, previousOf(filters), fixed).rows;
+  // a weekly or monthly KPI whose previous period falls in the same weeks or months has
+  // nothing earlier to compare with (not a change of ±0)
+  const same = new Set(rows);
+  if (source?.grain && source.grain !== "day" && before.every((d) => same.has(d))) before = [];
   const value = measure(rows, entry);
   const previous = measure(before, entry);
   const target = targetOf(entry, rows, queuesById);
@@ -198,7 +202,7 @@ export function kpiTrend(index, entry, filters, {fixed = {}, needs = [], queues 
   const figure = lineChart(data, {
     name: name ?? `trend-${entry.kpi_key}`,
     title: kpiName(entry),
-    subtitle: T.byDay.charAt(0).toUpperCase() + T.byDay.slice(1),
+    subtitle: (({week: T.byWeek, month: T.byMonth})[source?.grain] ?? T.byDay).replace(/^./, (c) => c.toUpperCase()),
     x: "date_local",
     y: "value",
     z: keys.length === 2 ? "series" : undefined,

@@ -305,11 +305,23 @@ export const catalogByKey = (catalog) => new Map((catalog ?? []).map((d) => [d.k
 
 /** The definition of a tile's KPI, folded, with a link to its glossary entry. */
 function kpiDefinition(kpi, entry, glossaryHref) {
+  const docs = docsHref(entry, glossaryHref);
   return html`<details class="kpi-definition">
     <summary>${T.definition}</summary>
     <p id=${`kpi-${kpi}-definition`}>${definitionText(entry)}</p>
     <a class="kpi-glossary-link" href=${`${glossaryHref}#kpi-${kpi}`}>${kpiName(entry)} ${T.inGlossary}</a>
+    ${docs ? html`<br><a class="kpi-docs-link" href=${docs}>${T.dbtDocs(entry.dbt_model)}</a>` : ""}
   </details>`;
+}
+
+/**
+ * The dbt docs page (published with the site in _dbt-docs/, next to the language folders)
+ * of the mart a KPI is read from: `entry.dbt_project` and `entry.dbt_model` (kpis.json).
+ */
+export function docsHref(entry, glossaryHref = "./glossary.html") {
+  if (!entry?.dbt_project || !entry?.dbt_model) return null;
+  const langRoot = glossaryHref.replace(/glossary\.html$/, "");
+  return `${langRoot}../_dbt-docs/index.html#!/model/model.${entry.dbt_project}.${entry.dbt_model}`;
 }
 
 /**
