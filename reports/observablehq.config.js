@@ -61,6 +61,8 @@ for (const [kind, items] of drill) {
 const dynamicPaths = LANGUAGES.flatMap((lang) => [
   `/${lang}/`,
   `/${lang}/glossary`,
+  `/${lang}/planning`,
+  `/${lang}/adherence`,
   ...familySlugs.map((slug) => `/${lang}/family/${slug}`),
   ...drill.flatMap(([kind, items]) =>
     items.filter((d) => SAFE_SLUG.test(String(d.slug))).map((d) => `/${lang}/${kind}/${d.slug}`)

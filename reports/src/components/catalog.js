@@ -26,7 +26,8 @@ export const HEADLINE = [
 // Per-queue targets of marts.dim_queues (seeds/queue_config.csv), by KPI.
 const QUEUE_TARGETS = {abandonment_rate: "abandon_rate_target", asa_seconds: "asa_target_seconds"};
 
-const KIND = {ratio: "percent", seconds: "seconds", count: "count"};
+// catalog unit → how the site writes the value (kpi.js formatterOf)
+const KIND = {ratio: "percent", seconds: "seconds", count: "count", currency: "currency", score: "score", minutes: "minutes", hours: "hours"};
 export const kindOf = (entry) => KIND[entry?.unit] ?? "number";
 export const directionOf = (entry) =>
   entry?.direction === "higher_is_better" ? "higher" : entry?.direction === "lower_is_better" ? "lower" : null;
@@ -58,7 +59,8 @@ export function measure(rows, entry) {
   if (!rows.length) return NaN;
   if (entry.aggregation === "ratio") {
     const den = d3.sum(rows, (d) => d.denominator);
-    return den > 0 ? d3.sum(rows, (d) => d.numerator) / den : NaN;
+    // scale: the mart's factor (NPS is 100 × (promoters − detractors) / responses)
+    return den > 0 ? ((entry.scale ?? 1) * d3.sum(rows, (d) => d.numerator)) / den : NaN;
   }
   const present = rows.filter((d) => finite(d.numerator));
   if (!present.length) return NaN;
@@ -84,9 +86,10 @@ export function rowsOf(index, entry, source, filters, fixed = {}) {
   const ignored = Object.keys(sets).filter((k) => sets[k] && !dims.has(k));
   const checks = Object.entries(sets).filter(([k, set]) => set && dims.has(k));
   const fixedChecks = Object.entries(fixed).filter(([, v]) => v != null);
+  // a weekly or monthly row counts when its week or month overlaps the period (D160)
   const kept = rows.filter(
     (d) =>
-      +d.date_local >= a &&
+      +d.date_end >= a &&
       +d.date_local <= b &&
       checks.every(([k, set]) => set.has(String(d[k]))) &&
       fixedChecks.every(([k, v]) => String(d[k]) === String(v))
@@ -112,7 +115,11 @@ export const previousOf = (filters) => ({...filters, ...previousPeriod(period(fi
 export function evaluate(index, entry, filters, {fixed = {}, needs = [], queuesById} = {}) {
   const source = sourceOf(entry, needs);
   const {rows, ignored} = rowsOf(index, entry, source, filters, fixed);
-  const before = rowsOf(index, entry, source, previousOf(filters), fixed).rows;
+  let before = rowsOf(index, entry, source, previousOf(filters), fixed).rows;
+  // a weekly or monthly KPI whose previous period falls in the same weeks or months has
+  // nothing earlier to compare with (not a change of ±0)
+  const same = new Set(rows);
+  if (source?.grain && source.grain !== "day" && before.every((d) => same.has(d))) before = [];
   const value = measure(rows, entry);
   const previous = measure(before, entry);
   const target = targetOf(entry, rows, queuesById);
@@ -184,6 +191,9 @@ export function kpiTrend(index, entry, filters, {fixed = {}, needs = [], queues 
   const queuesById = new Map(queues.map((q) => [String(q.queue_id), q]));
   const source = sourceOf(entry, needs);
   const {rows} = rowsOf(index, entry, source, filters, fixed);
+  // a weekly or monthly KPI: one point per week or month, from the first that overlaps
+  const coarse = source?.grain && source.grain !== "day";
+  const shownPeriod = coarse && rows.length ? period({from: d3.min(rows, (d) => d.date_local), to: filters.to}) : period(filters);
   const keys = by && source?.dimensions.includes(by) ? [(d) => +d.date_local, (d) => byLabel(d[by])] : [(d) => +d.date_local];
   const data = d3.flatRollup(rows, (g) => measure(g, entry), ...keys).map(([day, a, b]) =>
     keys.length === 2 ? {date_local: new Date(day), series: a, value: b} : {date_local: new Date(day), value: a}
@@ -192,13 +202,13 @@ export function kpiTrend(index, entry, filters, {fixed = {}, needs = [], queues 
   const figure = lineChart(data, {
     name: name ?? `trend-${entry.kpi_key}`,
     title: kpiName(entry),
-    subtitle: T.byDay.charAt(0).toUpperCase() + T.byDay.slice(1),
+    subtitle: (({week: T.byWeek, month: T.byMonth})[source?.grain] ?? T.byDay).replace(/^./, (c) => c.toUpperCase()),
     x: "date_local",
     y: "value",
     z: keys.length === 2 ? "series" : undefined,
     kind: kindOf(entry),
     target: target.blended ? undefined : target.value,
-    period: period(filters),
+    period: shownPeriod,
     height: 220
   });
   // the chart's KPI definition, from the catalog, as its title's tooltip and description
@@ -270,7 +280,10 @@ export function breakdownTable(index, entries, filters, {by, byLabel = (v) => v,
  * allQueues, allChannels, allSites} (the all* counts tell a narrowing filter apart).
  */
 export function filterBar(values, dims, {show = ["queues", "channels", "sites"]} = {}) {
-  const dates = dateRangeInput(values);
+  // the period is picked among the days of daily rows: a monthly mart's year of history
+  // (headcount) must not stretch the default period past the days with contacts
+  const daily = values.filter((d) => d.grain == null || d.grain === "" || d.grain === "day");
+  const dates = dateRangeInput(daily.length ? daily : values);
   const inputs = {dates};
   const checkbox = (items, key, label, format) => {
     const input = Inputs.checkbox(items.map((d) => String(d[key])), {label, value: items.map((d) => String(d[key])), format});
@@ -326,14 +339,26 @@ export function filterDaily(rows, filters, queues, {queue} = {}) {
 
 export const DAY_MS = DAY;
 
+/** The last day (UTC midnight) a row of `grain` starting on `day` covers. */
+export function periodEnd(day, grain) {
+  if (!day) return day;
+  if (grain === "week") return new Date(+day + 6 * DAY);
+  if (grain === "month") return new Date(Date.UTC(day.getUTCFullYear(), day.getUTCMonth() + 1, 0));
+  return day;
+}
+
 /** data/kpi_values.csv read as text (ids stay text: "007" is not 7), its measures typed. */
 export function typeValues(rows) {
   const num = (v) => (v === "" || v == null ? null : +v);
-  return rows.map((d) => ({
-    ...d,
-    date_local: d.date_local ? new Date(d.date_local) : null,
+  return rows.map((d) => {
+    const day = d.date_local ? new Date(d.date_local) : null;
+    return {
+      ...d,
+      date_local: day,
+      date_end: periodEnd(day, d.grain),
     numerator: num(d.numerator),
-    denominator: num(d.denominator),
-    target: num(d.target)
-  }));
+      denominator: num(d.denominator),
+      target: num(d.target)
+    };
+  });
 }

@@ -23,6 +23,13 @@ export const formatPercent = (v, digits = 1) => (finite(v) ? numberFormat(`.${di
 export const formatCount = (v) => (finite(v) ? numberFormat(",d")(Math.round(v)) : DASH);
 export const formatNumber = (v, digits = 1) => (finite(v) ? numberFormat(`,.${digits}f`)(v) : DASH);
 
+/** Money in euros, as the language writes it: "€1,234.50" (en), "1.234,50 €" (es). */
+export const formatCurrency = (v) => (finite(v) ? numberFormat("$,.2f")(v) : DASH);
+/** A score (NPS on −100..100, CSAT 1-5, QA 0-100): the number, one decimal, no "%". */
+export const formatScore = (v) => (finite(v) ? numberFormat(",.1f")(v) : DASH);
+export const formatMinutes = (v) => (finite(v) ? `${numberFormat(",.1f")(v)} min` : DASH);
+export const formatHours = (v) => (finite(v) ? `${numberFormat(",.1f")(v)} h` : DASH);
+
 /** Seconds as "42 s" under a minute, "5:07" (m:ss) from a minute on. */
 export function formatSeconds(v) {
   if (!finite(v)) return DASH;
@@ -35,7 +42,7 @@ export function formatSeconds(v) {
 /** A target: "80%", "6.5%", "20 s" (no needless decimals). */
 export function formatTarget(kind, v) {
   if (!finite(v)) return DASH;
-  return kind === "percent" ? numberFormat(".1~%")(v) : kind === "seconds" ? formatSeconds(v) : kind === "number" ? formatNumber(v, 2) : formatCount(v);
+  return kind === "percent" ? numberFormat(".1~%")(v) : kind === "count" ? formatCount(v) : formatterOf(kind)(v);
 }
 
 /** A 0-1 difference in percentage points: "+2.1 pts". */
@@ -254,6 +261,8 @@ export function kpiTile({
         ? formatPoints(change)
         : kind === "seconds"
         ? `${change > 0 ? "+" : change < 0 ? "−" : "±"}${formatSeconds(Math.abs(change))}`
+        : kind !== "count"
+        ? `${change > 0 ? "+" : change < 0 ? "−" : "±"}${format(Math.abs(change))}`
         : previous > 0
         ? `${numberFormat("+.1%")(change / previous)}`
         : `${change >= 0 ? "+" : "−"}${formatCount(Math.abs(change))}`;
@@ -296,11 +305,23 @@ export const catalogByKey = (catalog) => new Map((catalog ?? []).map((d) => [d.k
 
 /** The definition of a tile's KPI, folded, with a link to its glossary entry. */
 function kpiDefinition(kpi, entry, glossaryHref) {
+  const docs = docsHref(entry, glossaryHref);
   return html`<details class="kpi-definition">
     <summary>${T.definition}</summary>
     <p id=${`kpi-${kpi}-definition`}>${definitionText(entry)}</p>
     <a class="kpi-glossary-link" href=${`${glossaryHref}#kpi-${kpi}`}>${kpiName(entry)} ${T.inGlossary}</a>
+    ${docs ? html`<br><a class="kpi-docs-link" href=${docs}>${T.dbtDocs(entry.dbt_model)}</a>` : ""}
   </details>`;
+}
+
+/**
+ * The dbt docs page (published with the site in _dbt-docs/, next to the language folders)
+ * of the mart a KPI is read from: `entry.dbt_project` and `entry.dbt_model` (kpis.json).
+ */
+export function docsHref(entry, glossaryHref = "./glossary.html") {
+  if (!entry?.dbt_project || !entry?.dbt_model) return null;
+  const langRoot = glossaryHref.replace(/glossary\.html$/, "");
+  return `${langRoot}../_dbt-docs/index.html#!/model/model.${entry.dbt_project}.${entry.dbt_model}`;
 }
 
 /**
@@ -415,7 +436,13 @@ const MAX_BAR_WIDTH = 80; // px
 const formatTickDay = dateFormat("tick");
 
 const tickFormatOf = (kind) =>
-  kind === "percent" ? (v) => numberFormat(".0%")(v) : kind === "seconds" ? formatSeconds : (v) => numberFormat("~s")(v);
+  kind === "percent"
+    ? (v) => numberFormat(".0%")(v)
+    : kind === "seconds"
+    ? formatSeconds
+    : kind === "currency"
+    ? (v) => numberFormat("$,~r")(v)
+    : (v) => numberFormat("~s")(v);
 /** Tick values at whole minutes (or nice second steps) for a seconds axis from 0 to max. */
 function secondsTicks(max) {
   const steps = [5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600];
@@ -425,7 +452,15 @@ function secondsTicks(max) {
 const tipFormatOf = (kind) => formatterOf(kind);
 /** The formatter of a kind: percent, seconds, count, number. */
 export const formatterOf = (kind) =>
-  kind === "percent" ? formatPercent : kind === "seconds" ? formatSeconds : kind === "number" ? (v) => formatNumber(v, 2) : formatCount;
+  ({
+    percent: formatPercent,
+    seconds: formatSeconds,
+    number: (v) => formatNumber(v, 2),
+    currency: formatCurrency,
+    score: formatScore,
+    minutes: formatMinutes,
+    hours: formatHours
+  })[kind] ?? formatCount;
 
 /** Every day (UTC midnight) of a period, first to last. */
 export function daysOf(p) {
@@ -697,22 +732,20 @@ function dailyBarChart(rows, {name, title, subtitle, x, y, fill, kind, target, h
  * y is a date column, the rows are every day of `period` (a day without calls is a
  * blank row); `xDomain` fixes the columns (e.g. every interval of the day).
  */
-export function heatmap(rows, {name = "heatmap", title, subtitle, x, y, fill, kind = "percent", target, height, yFormat, xDomain, period: chosen}) {
+export function heatmap(rows, {name = "heatmap", title, subtitle, x, y, fill, kind = "percent", target, height, yFormat, xDomain, period: chosen, marginLeft, legendNote: note}) {
   const shown = rows.filter((d) => finite(d[fill]));
   const daily = shown.some((d) => d[y] instanceof Date);
   const yDomain = daily ? daysOf(chartPeriod(shown, y, chosen)) : undefined;
   const xs = xDomain ?? d3.sort(new Set(shown.map((d) => d[x])));
   const ys = yDomain ? yDomain.length : new Set(shown.map((d) => d[y])).size;
   const h = height ?? Math.max(140, (ys > 14 ? 20 : 26) * ys + 74);
-  const legendNote = finite(target)
-    ? T.heatTarget(formatTarget(kind, target))
-    : T.heatBlank;
+  const legendNote = note ?? (finite(target) ? T.heatTarget(formatTarget(kind, target)) : T.heatBlank);
   return chartFigure(
     name,
     title,
     sentences(subtitle, legendNote),
     (width) => {
-      const margins = fitMargins(width, daily ? 90 : 150, 16);
+      const margins = fitMargins(width, marginLeft ?? (daily ? 90 : 150), 16);
       const column = (width - margins.marginLeft - margins.marginRight) / Math.max(1, xs.length);
       // label every column when there is room, else the full hours only
       const xTicks = column >= 16 ? xs : xs.filter((t, i) => String(t).endsWith(":00") || (i === 0 && !xs.some((u) => String(u).endsWith(":00"))));
@@ -761,6 +794,10 @@ export function table(rows, {name = "table", title, subtitle, columns, rows: vis
     seconds: (v) => formatSeconds(v),
     count: (v) => formatCount(v),
     number: (v) => formatNumber(v, 2),
+    currency: (v) => formatCurrency(v),
+    score: (v) => formatScore(v),
+    minutes: (v) => formatMinutes(v),
+    hours: (v) => formatHours(v),
     date: (v) => formatDate(v),
     datetime: (v) => formatDateTime(v),
     // a local wall-clock time as the marts write it ("2026-10-26 08:00"), in the page's format

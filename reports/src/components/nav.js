@@ -37,6 +37,8 @@ export function siteNav(dims, {title, current} = {}) {
       <ul class="nav-main">
         <li>${link("index.html", T.overview)}</li>
         ${families.map((f) => html`<li>${link(`family/${f.slug}.html`, f[LANG] ?? f.en)}</li>`)}
+        <li>${link("planning.html", T.planning.nav)}</li>
+        <li>${link("adherence.html", T.planning.navAdherence)}</li>
         <li>${link("glossary.html", T.glossary)}</li>
       </ul>
       <div class="nav-drill" aria-label=${T.drill}>

@@ -6,6 +6,14 @@ by name: the catalog (marts.dim_kpis: models, column_name, numerator_column,
 denominator_column, formula) and information_schema decide, so a new kpi_* mart with
 its catalog rows reaches the site with no change to the site (docs/extending.md).
 
+Each source has a grain, the period one of its rows covers: day, week (a `*_weekly` model
+or a `week_start_date` column: the row's date is the Monday) or month (`*_monthly`,
+`month_start_date`: the first of the month). A day-grain source is preferred; a weekly or
+monthly one is kept only for a KPI no daily model has (model_wape_weekly, cost per
+contact), and the pages count its row when its week or month overlaps the period (D160).
+A ratio whose mart column is a multiple of numerator / denominator (NPS: × 100, on
+−100..100) carries that factor as `scale`, so the site shows the mart's number (D162).
+
 A KPI is read from each model of its `models` list that exists in the marts schema with
 the columns the catalog names and a date column; interval models are left out when a
 daily one is available (the site shows days, and a day's parts are the sums of its
@@ -17,6 +25,7 @@ intervals' parts). How a KPI aggregates over rows:
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 
@@ -35,6 +44,16 @@ class Source:
     date_column: str
     dimensions: list[str]
     derived: list[str] = field(default_factory=list)  # dimensions joined in (team, channel)
+    grain: str = "day"  # day | week | month: the period one row covers
+
+
+def grain_of(model: str, date_column: str) -> str:
+    """The period a row of a KPI model covers, from its name or its date column."""
+    if model.endswith("_monthly") or date_column.startswith("month_"):
+        return "month"
+    if model.endswith("_weekly") or date_column.startswith("week_"):
+        return "week"
+    return "day"
 
 
 @dataclass
@@ -46,6 +65,7 @@ class Entry:
     denominator: str | None
     target_column: str | None
     sources: list[Source]
+    scale: float = 1.0  # the mart's column = scale × numerator / denominator (NPS: 100)
 
 
 def _columns(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, str]]:
@@ -70,7 +90,19 @@ def plan(con: duckdb.DuckDBPyConnection, catalog: list[dict]) -> dict[str, Entry
     """For every catalog row, the models it can be read from (possibly none)."""
     tables = _columns(con)
     has_agents = "dim_agents" in tables and "team" in tables["dim_agents"]
-    has_channels = "fct_contacts" in tables and "channel" in tables["fct_contacts"]
+    # a queue model without a channel column is split by channel through its queues'
+    # channel, when a queue has one channel only; since digital contacts share the voice
+    # queues, no queue may: the channel filter then does not apply to it (D161)
+    has_channels = (
+        "fct_contacts" in tables
+        and "channel" in tables["fct_contacts"]
+        and "queue_id" in tables["fct_contacts"]
+        and con.execute(
+            "select count(*) from (select queue_id from marts.fct_contacts"
+            " where queue_id is not null group by queue_id having count(distinct channel) = 1)"
+        ).fetchone()[0]
+        > 0
+    )
     out: dict[str, Entry] = {}
     for row in catalog:
         if not SAFE.match(str(row["kpi_key"])):
@@ -100,9 +132,14 @@ def plan(con: duckdb.DuckDBPyConnection, catalog: list[dict]) -> dict[str, Entry
                 derived.append("team")
             if "queue_id" in dims and "channel" not in dims and has_channels:
                 derived.append("channel")
-            candidates.append(Source(model, date_column, dims, derived))
-        daily = [s for s in candidates if "interval" not in s.model]
-        sources = daily or candidates[:1]
+            candidates.append(
+                Source(model, date_column, dims, derived, grain_of(model, date_column))
+            )
+        # the site shows days: a daily model, else a weekly or monthly one, else an
+        # interval model (a day's parts are the sums of its intervals' parts)
+        not_interval = [s for s in candidates if "interval" not in s.model]
+        daily = [s for s in not_interval if s.grain == "day"]
+        sources = daily or not_interval or candidates[:1]
         target = f"{column}_target"
         target_column = (
             target if sources and all(target in tables[s.model] for s in sources) else None
@@ -115,8 +152,38 @@ def plan(con: duckdb.DuckDBPyConnection, catalog: list[dict]) -> dict[str, Entry
             denominator=row.get("denominator_column") or None,
             target_column=target_column,
             sources=sources,
+            scale=_scale(con, row, sources[0]) if sources and aggregation == "ratio" else 1.0,
         )
     return out
+
+
+def _scale(con: duckdb.DuckDBPyConnection, row: dict, source: Source) -> float:
+    """The power of ten the mart multiplies numerator / denominator by (1 for a plain
+    ratio; 100 for NPS, shown on −100..100), read off the mart's own rows."""
+    column, num, den = row["column_name"], row["numerator_column"], row["denominator_column"]
+    if not column or not SAFE.match(str(column)) or column in (num, den):
+        return 1.0
+    columns = _columns_of(con, source.model)
+    if column not in columns:
+        return 1.0
+    (factor,) = con.execute(
+        f"select median({column} * {den} / {num}) from marts.{source.model}"
+        f" where {num} <> 0 and {den} <> 0 and {column} is not null"
+    ).fetchone()
+    if factor is None or float(factor) <= 0:
+        return 1.0
+    return float(10 ** round(math.log10(float(factor))))
+
+
+def _columns_of(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
+    return {
+        r[0]
+        for r in con.execute(
+            "select column_name from information_schema.columns"
+            " where table_schema = 'marts' and table_name = ?",
+            [table],
+        ).fetchall()
+    }
 
 
 def read_catalog(con: duckdb.DuckDBPyConnection) -> list[dict]:
@@ -126,7 +193,8 @@ def read_catalog(con: duckdb.DuckDBPyConnection) -> list[dict]:
 
 
 def values_sql(entry: Entry, source: Source) -> str:
-    """One row per day and dimension values: the KPI's additive parts."""
+    """One row per day and dimension values: the KPI's additive parts, as doubles (a
+    union of DECIMAL columns of different scales would round them all to the smallest)."""
     m = "m"
     if entry.aggregation == "ratio":
         numerator = f"sum({m}.{entry.numerator})"
@@ -150,7 +218,7 @@ def values_sql(entry: Entry, source: Source) -> str:
         else:
             dims.append("null")
     keys = ", ".join(f"{e} as {d}" for e, d in zip(dims, DIMENSIONS, strict=True))
-    group = ", ".join(str(i) for i in range(3, 4 + len(DIMENSIONS)))
+    group = ", ".join(str(i) for i in range(4, 5 + len(DIMENSIONS)))
     with_channels = (
         "with queue_channels as (select queue_id, min(channel) as channel"
         " from marts.fct_contacts where queue_id is not null group by queue_id"
@@ -161,11 +229,12 @@ def values_sql(entry: Entry, source: Source) -> str:
     return f"""{with_channels}select
     '{entry.kpi_key}' as kpi_key,
     '{source.model}' as model,
+    '{source.grain}' as grain,
     {m}.{source.date_column} as date_local,
     {keys},
-    {numerator} as numerator,
-    {denominator} as denominator,
-    {target} as target
+    cast({numerator} as double) as numerator,
+    cast({denominator} as double) as denominator,
+    cast({target} as double) as target
 from marts.{source.model} as {m}
 {" ".join(joins)}
 where {m}.{source.date_column} is not null

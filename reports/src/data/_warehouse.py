@@ -48,7 +48,9 @@ def columns_of(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> set[s
 
 def _plain(value: object) -> object:
     if isinstance(value, decimal.Decimal):
-        return float(value)
+        value = float(value)
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+        return int(value)  # 8, not 8.0: shorter files, same number
     if isinstance(value, dt.datetime):
         return value.strftime("%Y-%m-%d %H:%M")
     if isinstance(value, dt.date):

@@ -21,9 +21,7 @@ with connect() as con:
 # days (plan only) and QA evaluates calls days later, and neither is a day that happened
 # (DECISIONS.md D119); the planning marts keep them for their own pages.
 until = (
-    "where date_local <= (select max(contact_date) from marts.fct_contacts)"
-    if has_contacts
-    else ""
+    "where date_local <= (select max(contact_date) from marts.fct_contacts)" if has_contacts else ""
 )
 parts = [values_sql(e, s) for e in entries.values() for s in e.sources]
 if parts:
@@ -31,7 +29,7 @@ if parts:
     write_csv(f"select * from ({sql}) {until} order by date_local, kpi_key, model")
 else:
     write_csv(
-        "select null as kpi_key, null as model, null::date as date_local, null as queue_id,"
-        " null as site_id, null as channel, null as agent_id, null as team,"
+        "select null as kpi_key, null as model, null as grain, null::date as date_local,"
+        " null as queue_id, null as site_id, null as channel, null as agent_id, null as team,"
         " null as numerator, null as denominator, null as target where false"
     )
