@@ -11,7 +11,8 @@
     re-deliveries, duplicates resolved differently, and changes that reach a day through a
     fully rebuilt upstream model (an agent's after-call work extended by the next day's
     file) are all seen the same way, whatever produced them. An input without a day column
-    (a dimension) has one fingerprint: when it changes, every day is rebuilt.
+    (a dimension), and the rows of an input whose day is null, have one fingerprint: when it
+    changes, every day is rebuilt.
 
     - `incremental_days(inputs, offsets)`, called in the model's body (compile time), writes
       this run's fingerprints of the inputs (`..._next`) and returns the days to rebuild: the
@@ -144,7 +145,8 @@
         {%- if not columns -%}
             {%- set columns = adapter.get_columns_in_relation(input['relation']) | map(attribute='name') | list -%}
         {%- endif -%}
-        {%- set day = input.get('day') or incremental_no_day() -%}
+        {#- a row without a day counts with the dimensions: if it changes, every day is rebuilt -#}
+        {%- set day = 'coalesce(' ~ input['day'] ~ ', ' ~ incremental_no_day() ~ ')' if input.get('day') else incremental_no_day() -%}
         {%- set part -%}
             select
                 {{ loop.index }} as source_index,
