@@ -43,6 +43,14 @@ TOLERANCE = 1e-9
 ARTIFACTS = PROJECT_DIR / "test-artifacts"
 # staging models incremental by file: an incremental run is checked on the other engines too
 STAGING_INCREMENTAL = ["staging.stg_asterisk__queue_log_events", "staging.stg_asterisk__cdrs"]
+# models incremental by day (DECISIONS.md D130) and their day column
+BY_DAY_INCREMENTAL = {
+    "intermediate.int_queue_events_assigned_to_visits": "call_day",
+    "intermediate.int_queue_visits_sessionized": "call_day",
+    "marts.kpi_queue_interval": "date_local",
+    "marts.kpi_queue_daily": "date_local",
+    "marts.kpi_agent_daily": "date_local",
+}
 
 # real extracts added to the simulated landing folder when ../shared/data is there
 SHARED_EXTRACTS = {
@@ -188,6 +196,40 @@ def test_postgres_builds_the_same_marts(duckdb_build: DuckdbBuild, tmp_path: Pat
         )
         results += compare_tables(
             STAGING_INCREMENTAL,
+            duckdb_reader(duckdb_build.warehouse),
+            postgres_reader(server),
+            tolerance=TOLERANCE,
+        )
+        # the incremental path by day (DECISIONS.md D130): each model loses its last day,
+        # and the fingerprints it stored for that day, as if the day had not been there at
+        # its last build; an incremental run rebuilds that day (and only the changed days)
+        con = server.connect()
+        try:
+            with con.cursor() as cur:
+                for table, day in BY_DAY_INCREMENTAL.items():
+                    name = table.split(".")[1]
+                    last_day = f"(select max({day}) from {table})"
+                    cur.execute(f"delete from {table} where {day} = {last_day}")
+                    assert cur.rowcount > 0, table
+                    cur.execute(
+                        "delete from run_state.incremental_day_fingerprints where model_name = %s "
+                        "and day_value = (select max(day_value) from "
+                        "run_state.incremental_day_fingerprints where model_name = %s)",
+                        (name, name),
+                    )
+                    assert cur.rowcount > 0, table
+            con.commit()
+        finally:
+            con.close()
+        run_dbt(
+            ["run", "--select", *(t.split(".")[1] for t in BY_DAY_INCREMENTAL)],
+            warehouse_path=duckdb_build.warehouse,
+            target_path=tmp_path / "target-postgres",
+            env=server.dbt_env(),
+            quiet=True,
+        )
+        results += compare_tables(
+            list(BY_DAY_INCREMENTAL),
             duckdb_reader(duckdb_build.warehouse),
             postgres_reader(server),
             tolerance=TOLERANCE,

@@ -164,3 +164,102 @@ def test_run_full_refresh_is_a_valid_run_config(full_refresh: bool) -> None:
     config = main_run_config("WARNING", full_refresh=args.full_refresh)
     assert ("ops" in config) is full_refresh
     dg.validate_run_config(defs.resolve_job_def("main"), config)
+
+
+# The models incremental by day (DECISIONS.md D130-D134), their day column, and a bigint
+# column that the poison test below marks: a row still marked after a run was not rewritten.
+BY_DAY = {
+    "intermediate.int_queue_events_assigned_to_visits": ("call_day", "_row_number"),
+    "marts.kpi_queue_daily": ("date_local", "calls_offered"),
+    "marts.kpi_agent_daily": ("date_local", "contacts_handled"),
+}
+POISON = 1_000_000_000
+
+
+def _poison(warehouse: Path) -> None:
+    with duckdb.connect(str(warehouse)) as con:
+        for table, (_, column) in BY_DAY.items():
+            con.execute(f"update {table} set {column} = {column} + {POISON}")
+
+
+def _rewritten_days(warehouse: Path) -> dict[str, tuple[set[str], set[str]]]:
+    """Per table: the days whose rows were all rewritten, and the days still all marked."""
+    out = {}
+    with duckdb.connect(str(warehouse)) as con:
+        for table, (day, column) in BY_DAY.items():
+            rows = con.execute(
+                f"select strftime({day}, '%Y%m%d'), bool_and({column} < {POISON // 2}), "
+                f"bool_and({column} >= {POISON // 2}) from {table} group by 1"
+            ).fetchall()
+            assert all(clean or marked for _, clean, marked in rows), (table, rows)
+            out[table] = ({d for d, clean, _ in rows if clean}, {d for d, _, m in rows if m})
+            con.execute(
+                f"update {table} set {column} = {column} - {POISON} where {column} >= {POISON // 2}"
+            )
+    return out
+
+
+def test_late_and_corrected_files_rebuild_only_the_days_they_touch(tmp_path: Path) -> None:
+    """A new day; then a day's queue_log delivered late and a corrected re-delivery of the
+    first day's file. After each incremental run every table equals a --full-refresh build
+    of the same raw layer, and the rows of the days the late files do not touch were not
+    rewritten (they keep a mark put on every row before the run)."""
+    from orchestration.simulator import simulate
+
+    sim, landing = tmp_path / "sim", tmp_path / "landing"
+    warehouse = tmp_path / "incremental" / "ccwh.duckdb"
+    simulate(sim, days=6, agents=4, start=date(2026, 11, 2), progress=False)  # Mon-Sat
+    days = sorted({p.name[-8:] for p in (sim / "asterisk" / "queue_log").iterdir()})
+    assert len(days) == 6, days
+    first, late, new = days[0], days[3], days[-1]
+    late_file = f"queue_log-{late}"
+
+    # every day but the new one, without the late day's queue_log (its CDR is there)
+    _land(sim, landing, lambda name: new not in name and name != late_file)
+    _ingest(warehouse, landing)
+    _dbt("seed", warehouse, tmp_path)
+    _dbt("run", warehouse, tmp_path)
+
+    # (a) a new day: an incremental run equals a full refresh
+    _land(sim, landing, lambda name: new in name)
+    _ingest(warehouse, landing)
+    _dbt("run", warehouse, tmp_path)
+    full = tmp_path / "full" / "ccwh.duckdb"
+    full.parent.mkdir()
+    shutil.copy(warehouse, full)
+    _dbt("run", full, tmp_path, "--full-refresh")
+    tables = _tables(full)
+    assert set(BY_DAY) <= set(tables)
+    assert _differences(warehouse, full, tables) == {}
+
+    # (b) the late file, and a corrected re-delivery of the first day's file
+    _poison(warehouse)
+    _land(sim, landing, lambda name: name == late_file)
+    corrected = landing / "asterisk" / "queue_log" / f"queue_log-{first}"
+    corrected.write_text("".join(corrected.read_text().splitlines(keepends=True)[:-1]))
+    _ingest(warehouse, landing)
+    _dbt("run", warehouse, tmp_path)
+    rewritten = _rewritten_days(warehouse)
+    previous = days[2]
+    # call days: the changed days and the day before (a call may start the day before)
+    calls_rewritten, calls_kept = rewritten["intermediate.int_queue_events_assigned_to_visits"]
+    assert calls_rewritten == {first, previous, late}, rewritten
+    assert calls_kept == {days[1], days[4], new}, rewritten
+    # local days of the marts: only the days whose contacts or agent states changed. The
+    # corrected file lost its last line (an agent's log-off, say): the agent's session then
+    # runs on to the next event, the next morning, so the day after the first may change too
+    for table in ("marts.kpi_queue_daily", "marts.kpi_agent_daily"):
+        done, kept = rewritten[table]
+        assert late in done, (table, rewritten)
+        assert done <= {first, days[1], previous, late}, (table, rewritten)
+        assert {days[4], new} <= kept, (table, rewritten)
+
+    shutil.copy(warehouse, full)
+    _dbt("run", full, tmp_path, "--full-refresh")
+    assert _differences(warehouse, full, tables) == {}
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        late_calls = con.execute(
+            "select count(*) from marts.kpi_queue_daily "
+            f"where strftime(date_local, '%Y%m%d') = '{late}'"
+        ).fetchone()[0]
+    assert late_calls > 0

@@ -57,6 +57,13 @@ def compare_rows(
     result = TableComparison(table)
     left_cols, left_rows = left
     right_cols, right_rows = right
+    left_names = [c.lower() for c in left_cols]
+    right_names = [c.lower() for c in right_cols]
+    if left_names != right_names and sorted(left_names) == sorted(right_names):
+        # Spark moves a table's partition columns to the end (DECISIONS.md D130)
+        order = [right_names.index(c) for c in left_names]
+        right_cols = [right_cols[i] for i in order]
+        right_rows = [tuple(r[i] for i in order) for r in right_rows]
     if [c.lower() for c in left_cols] != [c.lower() for c in right_cols]:
         result.problems.append(f"columns differ: {left_cols} vs {right_cols}")
         return result
@@ -125,7 +132,12 @@ def spark_reader(spark_root: Path) -> Reader:
         con = duckdb.connect()
         try:
             con.execute("set TimeZone = 'UTC'")
-            cur = con.execute(f"select * from read_parquet('{folder}/*.parquet')")
+            # a partitioned table (by day, by file) keeps its files in key=value folders
+            if any(p.is_dir() for p in folder.iterdir()):
+                source = f"read_parquet('{folder}/*/*.parquet', hive_partitioning = true)"
+            else:
+                source = f"read_parquet('{folder}/*.parquet')"
+            cur = con.execute(f"select * from {source}")
             return [d[0] for d in cur.description], cur.fetchall()
         finally:
             con.close()

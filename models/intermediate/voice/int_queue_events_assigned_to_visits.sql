@@ -17,13 +17,29 @@
       JOINUNAVAIL, see int_calls_lost_before_queue) are not visit events; events without
       a callid or a queue cannot belong to a visit. Unknown and vendor events of a caller
       in a queue are kept here and counted, and never start or end a visit.
+    - Incremental by day (macros/incremental/incremental_by_day.sql, DECISIONS.md D131):
+      every event carries its call's `call_day`, the UTC date of the call's first event.
+      A run rebuilds the call days whose events changed (an event of day D belongs to a call
+      of day D or D - 1: calls last less than a day) and reads the events of those days and
+      of the day before and after, so each rebuilt call sees all its events.
 */
+
+{{ config(
+    meta={'incremental_day_offsets': [-1, 0]},
+    **incremental_by_day_config('call_day')
+) }}
+
+{%- set call_days = incremental_days(
+    [{'relation': ref('stg_asterisk__queue_log_events'), 'day': 'cast(event_at as date)'}],
+    offsets=[-1, 0]
+) %}
 
 with
 
 queue_log_events as (
 
     select * from {{ ref('stg_asterisk__queue_log_events') }}
+    where {{ incremental_day_filter('event_at', incremental_widen_days(call_days, [-1, 0, 1]), 'timestamp') }}
 
 ),
 
@@ -49,7 +65,8 @@ numbered as (
         row_number() over (
             partition by call_id
             order by event_epoch, _file_name, _row_number
-        ) as call_event_sequence
+        ) as call_event_sequence,
+        cast(min(event_at) over (partition by call_id) as date) as call_day
     from visit_events
 
 ),
@@ -89,9 +106,13 @@ final as (
 
         -- lineage
         _file_name,
-        _row_number
+        _row_number,
+
+        -- the UTC date of the call's first event: the unit of incremental rebuilds
+        call_day
 
     from numbered
+    where {{ incremental_day_filter('call_day', call_days) }}
 
 )
 

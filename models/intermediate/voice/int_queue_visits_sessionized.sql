@@ -31,13 +31,22 @@
       transfer (TRANSFER, BLINDTRANSFER, ATTENDEDTRANSFER); transfer_type blind for
       TRANSFER / BLINDTRANSFER, attended for ATTENDEDTRANSFER.
     - queue_visit_number: 1, 2, ... over all visits of the call in order of queue entry.
+    - Incremental by call day (DECISIONS.md D131): all events of a call share its
+      `call_day`, so a run rebuilds the call days whose events changed, whole.
 */
+
+{{ config(**incremental_by_day_config('call_day')) }}
+
+{%- set call_days = incremental_days(
+    [{'relation': ref('int_queue_events_assigned_to_visits'), 'day': 'call_day'}]
+) %}
 
 with
 
 visit_events as (
 
     select * from {{ ref('int_queue_events_assigned_to_visits') }}
+    where {{ incremental_day_filter('call_day', call_days) }}
 
 ),
 
@@ -48,6 +57,7 @@ summarized as (
         call_id,
         queue_id,
         queue_entry_number,
+        call_day,
         count(*) as event_count,
         {{ count_where("event_type = 'RINGNOANSWER'") }} as ring_no_answer_count,
         {{ count_where("event_type = 'RINGCANCELED'") }} as ring_canceled_count,
@@ -55,7 +65,7 @@ summarized as (
         min(event_epoch) as first_event_epoch,
         max(event_epoch) as last_event_epoch
     from visit_events
-    group by queue_visit_id, call_id, queue_id, queue_entry_number
+    group by queue_visit_id, call_id, queue_id, queue_entry_number, call_day
 
 ),
 
@@ -343,7 +353,10 @@ final as (
         outcome = 'abandoned' as is_abandoned,
         is_answered and coalesce(
             terminal_event_type in ('TRANSFER', 'BLINDTRANSFER', 'ATTENDEDTRANSFER'), false
-        ) as is_transferred
+        ) as is_transferred,
+
+        -- the UTC date of the call's first event (incremental rebuilds)
+        call_day
 
     from classified
 

@@ -8,13 +8,26 @@
     states, so that occupancy, utilization and shrinkage describe one consistent
     timeline: handling = on_contact + acw *state* seconds (acw_state_seconds), which may
     differ from acw_seconds (ACW attributed to the calls handled that day).
+    Incremental by local day (DECISIONS.md D132): a run rebuilds the days whose agent
+    states or voice contacts changed; all days when an agent's name, team or site, or a
+    member alias, changed.
 -#}
+
+{{ config(**incremental_by_day_config('date_local')) }}
+
+{%- set days = incremental_days([
+    {'relation': ref('fct_agent_states'), 'day': 'state_date'},
+    {'relation': ref('fct_contacts'), 'day': 'contact_date', 'where': "channel = 'voice'"},
+    {'relation': ref('dim_agents'), 'columns': ['agent_id', 'site_id', 'agent_name', 'team']},
+    {'relation': ref('int_agent_member_aliases'), 'columns': ['member_name', 'agent_id']},
+]) %}
 
 with
 
 agent_states as (
 
     select * from {{ ref('fct_agent_states') }}
+    where {{ incremental_day_filter('state_date', days) }}
 
 ),
 
@@ -23,6 +36,7 @@ contacts as (
     -- voice only: digital work is in kpi_channel_daily (DECISIONS.md D100)
     select * from {{ ref('fct_contacts') }}
     where channel = 'voice'
+        and {{ incremental_day_filter('contact_date', days) }}
 
 ),
 

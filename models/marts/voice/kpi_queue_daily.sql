@@ -7,13 +7,19 @@
     answered-within-threshold over the day's denominator, never an average of its
     intervals' service levels. The longest wait is the largest interval maximum; the
     target is the one in force that day (the same for all its intervals).
+    Incremental by local day (DECISIONS.md D132): the days whose intervals changed.
 */
+
+{{ config(**incremental_by_day_config('date_local')) }}
+
+{%- set days = incremental_days([{'relation': ref('kpi_queue_interval'), 'day': 'date_local'}]) %}
 
 with
 
 intervals as (
 
     select * from {{ ref('kpi_queue_interval') }}
+    where {{ incremental_day_filter('date_local', days) }}
 
 ),
 

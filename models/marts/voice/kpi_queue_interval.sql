@@ -7,7 +7,16 @@
     macros in macros/voice/queue_kpis.sql; kpi_queue_daily re-aggregates the parts, so
     BI tools and the day level never average ratios. A contact counts in the interval it
     entered the queue (lost calls: arrived), for every measure (DECISIONS.md D3).
+    Incremental by local day (DECISIONS.md D132): a run rebuilds the days whose voice
+    contacts changed (all days when the queue configuration changed).
 */
+
+{{ config(**incremental_by_day_config('date_local')) }}
+
+{%- set days = incremental_days([
+    {'relation': ref('fct_contacts'), 'day': 'contact_date', 'where': "channel = 'voice'"},
+    {'relation': ref('queue_config')},
+]) %}
 
 with
 
@@ -16,6 +25,7 @@ contacts as (
     -- voice only: digital channels have their own marts (kpi_channel_daily)
     select * from {{ ref('fct_contacts') }}
     where channel = 'voice'
+        and {{ incremental_day_filter('contact_date', days) }}
 
 ),
 
