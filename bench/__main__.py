@@ -170,6 +170,12 @@ def land(work: Path, last_day: date, *, new_day: bool) -> list[Path]:
     return linked
 
 
+def landing_size(landing: Path, exclude: set[str] = frozenset()) -> dict[str, int]:
+    """Every file the ingestion loads (the floor reads the Asterisk files only)."""
+    files = [p for p in landing.rglob("*") if p.is_file() and p.name not in exclude]
+    return {"files": len(files), "bytes": sum(p.stat().st_size for p in files)}
+
+
 def publish_available() -> bool:
     proc = subprocess.run(
         [str(BIN / "ccwh"), "publish", "--help"], cwd=PROJECT_DIR, capture_output=True
@@ -356,6 +362,7 @@ def run_size(name: str, fresh_sim: bool, spark: bool, publish: bool) -> dict[str
         f"({floor_info['bytes'] / 1e6:.0f} MB)"
     )
 
+    landing_all = landing_size(work / "landing")
     full = pipeline_stages(work, env, "full", full_refresh=True, publish=publish)
     counts = count_rows(work / "warehouse" / "ccwh.duckdb")
 
@@ -377,6 +384,7 @@ def run_size(name: str, fresh_sim: bool, spark: bool, publish: bool) -> dict[str
         "agents": agents,
         "simulate": sim,
         "landing": floor_info,
+        "landing_all": landing_all,
         "table_rows": counts,
         "floor": as_json(floor, rows),
         "full": [as_json(r, rows) for r in full],

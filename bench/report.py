@@ -91,8 +91,15 @@ def write_report(results: dict, path: Path) -> None:
             f"{sim['seconds']:.0f} s ({sim['summary']}). Landing: "
             f"{landing['rows']:,} rows, {landing['bytes'] / 1e6:,.0f} MB "
             f"(queue_log {landing['queue_log']['rows']:,} lines in "
-            f"{landing['queue_log']['files']} files, CDR {landing['cdr']['rows']:,} rows). "
-            "Table rows after the full build: "
+            f"{landing['queue_log']['files']} files, CDR {landing['cdr']['rows']:,} rows)"
+            + (
+                f"; the floor reads these Asterisk files only, the ingestion loads all "
+                f"{size['landing_all']['files']:,} landing files "
+                f"({size['landing_all']['bytes'] / 1e6:,.0f} MB) of every source. "
+                if size.get("landing_all")
+                else ". "
+            )
+            + "Table rows after the full build: "
             + ", ".join(f"{t} {n:,}" for t, n in size.get("table_rows", {}).items())
             + ".",
             "",

@@ -10,9 +10,12 @@ about to load, before they are committed, and a file that breaks it is *rejected
 pipeline (its rows go to the quarantine with the failed expectations; the other files load).
 `validate_raw` runs the same suites on what a raw table holds (or some files of it).
 
-They run with an ephemeral context on a pandas DataFrame, so no GE project folder is needed.
-Great Expectations takes seconds to import, so it is imported inside the functions that need
-it, never at module load: the CLI and the Dagster code location stay fast to start.
+The suites are GX objects; they are evaluated as set-based SQL in DuckDB (`contract_sql`,
+one aggregate query per suite and file, DECISIONS.md D140), or, for an expectation with no
+SQL form there (or CCWH_CONTRACT_ENGINE=pandas), by GX itself with an ephemeral context on a
+pandas DataFrame, so no GE project folder is needed. Great Expectations takes seconds to
+import, so it is imported inside the functions that need it, never at module load, and once
+per process: the CLI and the Dagster code location stay fast to start.
 """
 
 from __future__ import annotations
@@ -405,6 +408,21 @@ def _summarize(result: dict[str, Any]) -> dict[str, Any]:
     }  # fmt: skip
 
 
+@dataclass(frozen=True)
+class Rows:
+    """The rows a suite checks, as SQL: `sql` a table or a parenthesised SELECT (with its
+    `params`), `columns` its columns, `order_by` the order of the rows (of the file's lines)."""
+
+    sql: str
+    columns: list[str]
+    order_by: str
+    params: list[Any] = field(default_factory=list)
+
+
+# which engine evaluates the suites: "sql" (DuckDB, contract_sql) or "pandas" (GX's own)
+ENGINE_ENV = "CCWH_CONTRACT_ENGINE"
+
+
 def validate_raw(
     con: duckdb.DuckDBPyConnection, source: str, file_names: list[str] | None = None
 ) -> ValidationResult:
@@ -417,8 +435,59 @@ def validate_raw(
     if file_names is not None:
         sql += " WHERE _file_name IN (SELECT unnest(?::VARCHAR[]))"
         params.append(list(file_names))
-    frame = con.execute(sql + " ORDER BY _file_name, _row_number", params).df()
-    return validate_frame(source, frame, file_names)
+    rows = Rows(f"({sql})", table.all_column_names, "_file_name, _row_number", params)
+    return validate_rows(con, source, rows, file_names)
+
+
+def validate_rows(
+    con: duckdb.DuckDBPyConnection,
+    source: str,
+    rows: Rows,
+    file_names: Sequence[str] | None = None,
+    extra: Sequence[Any] = (),
+    notes: Sequence[str] = (),
+) -> ValidationResult:
+    """Run the source's suite, plus `extra` expectations, on rows in DuckDB.
+
+    The suite is evaluated as set-based SQL (`contract_sql`, DECISIONS.md D140); a suite with
+    an expectation that has no SQL form there, or CCWH_CONTRACT_ENGINE=pandas, is validated by
+    GX's pandas engine on the rows fetched as a DataFrame, as before.
+    """
+    if source not in SUITES:
+        raise ValueError(f"unknown source {source!r}; expected one of {', '.join(SUITES)}")
+    from . import contract_sql
+
+    suite = _suite(source, extra)
+    if os.environ.get(ENGINE_ENV, "sql").strip().lower() != "pandas":
+        try:
+            success, stats, results, total = contract_sql.evaluate_suite(
+                con, rows.sql, rows.columns, suite, rows.order_by, rows.params
+            )
+        except contract_sql.Unsupported:
+            pass
+        else:
+            return ValidationResult(
+                source=source,
+                table=RAW_TABLES[source].qualified,
+                file_names=None if file_names is None else list(file_names),
+                row_count=total,
+                success=success,
+                statistics=stats,
+                results=results,
+                notes=list(notes),
+            )
+    frame = con.execute(f"SELECT * FROM {rows.sql} AS r ORDER BY {rows.order_by}", rows.params).df()
+    return validate_frame(source, frame, file_names, extra, notes)
+
+
+def _suite(source: str, extra: Sequence[Any] = ()) -> gx.ExpectationSuite:
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    import great_expectations as gx
+
+    suite = SUITES[source]()
+    if extra:
+        suite = gx.ExpectationSuite(name=suite.name, expectations=[*suite.expectations, *extra])
+    return suite
 
 
 def validate_frame(
@@ -444,9 +513,7 @@ def validate_frame(
         .add_batch_definition_whole_dataframe("rows")
         .get_batch(batch_parameters={"dataframe": frame})
     )
-    suite = SUITES[source]()
-    if extra:
-        suite = gx.ExpectationSuite(name=suite.name, expectations=[*suite.expectations, *extra])
+    suite = _suite(source, extra)
     outcome = batch.validate(suite, result_format="SUMMARY").to_json_dict()
     return ValidationResult(
         source=source,
@@ -464,12 +531,13 @@ def check_file_contract(
     con: duckdb.DuckDBPyConnection,
     source: str,
     file_name: str,
-    frame: Any,
+    rows: Rows | Any,
     rule: VolumeRule | None = None,
     data_rows: int = 0,
 ) -> ValidationResult:
-    """The contract of one file: its source's suite on the rows it is about to load, and its
-    row count against the history of its source (`volume_baseline`).
+    """The contract of one file: its source's suite on the rows it is about to load (`rows`:
+    SQL over the staged file, or a DataFrame), and its row count against the history of its
+    source (`volume_baseline`).
 
     `data_rows`: the file's rows that are not blank lines. A file with data of which no row
     loads breaks its contract even without history (every line is in the quarantine: a file
@@ -489,7 +557,10 @@ def check_file_contract(
         extra.append(gxe.ExpectTableRowCountToBeBetween(min_value=low, max_value=high))
     if baseline.min_rows is None:
         notes.append(baseline.note)
-    result = validate_frame(source, frame, [file_name], extra, notes)
+    if isinstance(rows, Rows):
+        result = validate_rows(con, source, rows, [file_name], extra, notes)
+    else:  # a DataFrame
+        result = validate_frame(source, rows, [file_name], extra, notes)
     for r in result.results:
         if r["expectation"] == "expect_table_row_count_to_be_between":
             r["volume_baseline"] = why

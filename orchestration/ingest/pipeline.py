@@ -34,7 +34,7 @@ from .asterisk import (
     cdr_layout,
     queue_log_layout,
 )
-from .expectations import ValidationResult, VolumeRule, check_file_contract
+from .expectations import Rows, ValidationResult, VolumeRule, check_file_contract
 from .extracts import EXTRACTS, extract_layout
 from .files import (
     check_encoding,
@@ -311,13 +311,13 @@ def load_file(
         rejected: str | None = None
         if contract:
             try:
-                frame = _staged_frame(con, table, name, scan.sha256, loaded_at, row_label)
+                rows = _staged_rows(table, name, scan.sha256, loaded_at, row_label)
                 data_rows = con.execute(
                     f"SELECT count(*) FILTER (WHERE problem IS DISTINCT FROM 'blank line') "
                     f"FROM {STAGED}"
                 ).fetchone()[0]
-                outcome = check_file_contract(con, source, name, frame, volume, int(data_rows))
-            except Exception as exc:  # GE or pandas: this file fails, the others go on
+                outcome = check_file_contract(con, source, name, rows, volume, int(data_rows))
+            except Exception as exc:  # GE, SQL or pandas: this file fails, the others go on
                 raise UnreadableFile(
                     f"its contract could not be checked: {type(exc).__name__}: {exc}"
                 ) from exc
@@ -394,23 +394,17 @@ def _same_content_as(con: duckdb.DuckDBPyConnection, name: str, sha: str) -> str
     return None if row is None else row[0]
 
 
-def _staged_frame(
-    con: duckdb.DuckDBPyConnection,
-    table: RawTable,
-    name: str,
-    sha: str,
-    loaded_at: datetime,
-    row_label: str,
-):
-    """The rows the staged file would load, typed as in its raw table, as a DataFrame."""
+def _staged_rows(table: RawTable, name: str, sha: str, loaded_at: datetime, row_label: str) -> Rows:
+    """The rows the staged file would load, typed as in its raw table, as SQL for the
+    contract (evaluated in DuckDB, `expectations.validate_rows`)."""
     row = "row_number" if row_label == "record" else "line_number"
     cols = ", ".join(f"CAST({n} AS {t.split(' DEFAULT ')[0]}) AS {n}" for n, t in table.columns)
-    return con.execute(
-        f"SELECT {cols}, ?::VARCHAR AS _file_name, ?::VARCHAR AS _file_sha256, "
+    sql = (
+        f"(SELECT {cols}, ?::VARCHAR AS _file_name, ?::VARCHAR AS _file_sha256, "
         f"{row}::BIGINT AS _row_number, ?::TIMESTAMP AS _loaded_at "
-        f"FROM {STAGED} WHERE problem IS NULL ORDER BY {row}",
-        [name, sha, loaded_at],
-    ).df()
+        f"FROM {STAGED} WHERE problem IS NULL)"
+    )
+    return Rows(sql, table.all_column_names, "_row_number", [name, sha, loaded_at])
 
 
 def _contract_note(outcome: ValidationResult) -> str:
