@@ -121,21 +121,77 @@ bounds as (
 
 ),
 
-backlog as (
+-- the backlog as a running sum per channel, queue and site: +1 on the day a contact is
+-- created, -1 on the day it closes (one row per group and day, not per contact and day)
+backlog_deltas as (
+
+    select channel, queue_id, site_id, contact_date as delta_date, 1 as delta
+    from open_contacts
+    union all
+    select
+        channel,
+        queue_id,
+        site_id,
+        case when closed_date > contact_date then closed_date else contact_date end as delta_date,
+        -1 as delta
+    from open_contacts
+    where closed_date is not null
+
+),
+
+backlog_daily_deltas as (
+
+    select channel, queue_id, site_id, delta_date, sum(delta) as delta
+    from backlog_deltas
+    group by channel, queue_id, site_id, delta_date
+
+),
+
+backlog_spine as (
 
     select
-        open_contacts.channel,
-        open_contacts.queue_id,
-        open_contacts.site_id,
-        days.date_day as kpi_date,
-        count(*) as backlog_contacts
-    from open_contacts
+        groups.channel,
+        groups.queue_id,
+        groups.site_id,
+        days.date_day
+    from (
+        select channel, queue_id, site_id, min(delta_date) as first_date
+        from backlog_daily_deltas
+        group by channel, queue_id, site_id
+    ) as groups
     cross join bounds
     inner join days
-        on days.date_day >= open_contacts.contact_date
+        on days.date_day >= groups.first_date
         and days.date_day <= bounds.last_date
-        and (open_contacts.closed_date is null or days.date_day < open_contacts.closed_date)
-    group by open_contacts.channel, open_contacts.queue_id, open_contacts.site_id, days.date_day
+
+),
+
+backlog_running as (
+
+    select
+        backlog_spine.channel,
+        backlog_spine.queue_id,
+        backlog_spine.site_id,
+        backlog_spine.date_day as kpi_date,
+        sum(coalesce(backlog_daily_deltas.delta, 0)) over (
+            partition by backlog_spine.channel, backlog_spine.queue_id, backlog_spine.site_id
+            order by backlog_spine.date_day
+            rows between unbounded preceding and current row
+        ) as backlog_contacts
+    from backlog_spine
+    left join backlog_daily_deltas
+        on backlog_spine.channel = backlog_daily_deltas.channel
+        and backlog_spine.queue_id = backlog_daily_deltas.queue_id
+        and backlog_spine.site_id = backlog_daily_deltas.site_id
+        and backlog_spine.date_day = backlog_daily_deltas.delta_date
+
+),
+
+backlog as (
+
+    select channel, queue_id, site_id, kpi_date, backlog_contacts
+    from backlog_running
+    where backlog_contacts > 0
 
 ),
 
