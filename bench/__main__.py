@@ -131,6 +131,7 @@ def simulate(name: str, work: Path, days: int, agents: int, fresh: bool) -> dict
     if not result.ok:
         raise SystemExit(f"bench {name}: simulate failed:\n{result.stdout_tail}")
     summary = (work / "simulate.log").read_text().strip().splitlines()[-1]
+    summary = summary.replace(str(PROJECT_DIR) + "/", "")  # paths relative to the project
     record = {
         "params": params,
         "seconds": result.seconds,
