@@ -735,7 +735,7 @@ def test_queue_filter_changes_the_numbers(
     (name,) = mart.execute(
         "select queue_name from marts.dim_queues where queue_id = ?", [dropped]
     ).fetchone()
-    page.locator('[data-filter="queues"]').get_by_label(name, exact=True).uncheck()
+    set_filter(page, "queues", name, False)
     kept = [q for q in queues if q != dropped]
     page.wait_for_selector(f'.kpi-grid[data-queues="{",".join(sorted(kept))}"]', timeout=10_000)
     assert tile_value(page, "calls_offered") == mart_value(
@@ -836,6 +836,8 @@ def test_phone_width_and_print(built_site: SiteBuild, site_url: str, browser: ob
             "family/accessibility",
             "family/data-quality",
             "family/sales",
+            "planning",
+            "adherence",
         )
     ] + [
         next(p for p in pages if p.startswith(f"{lang}/{kind}/"))
