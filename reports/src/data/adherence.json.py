@@ -5,7 +5,7 @@
   adherence with out-of-shift work and conformance as numerators and denominators;
 - teams: kpi_adherence_team_daily per team and day, the same parts;
 - board: kpi_adherence_latest_day, the real-time-style board of the latest day;
-- intervals: kpi_adherence_interval (another branch may add it) for the latest day, when
+- intervals: kpi_adherence_agent_interval for the latest day, when
   the warehouse has it with agent, interval start and adherence parts; else empty.
 Days: the last ADHERENCE_DAYS days with adherence rows.
 """
@@ -102,21 +102,27 @@ order by m.team, m.date_local""",
         if board_cols
         else EMPTY
     )
-    # the interval view, when the planning branch's mart is there (optional)
-    interval_cols = columns(con, "kpi_adherence_interval")
-    start = next(
-        (c for c in ("interval_start_local", "interval_start_at") if c in interval_cols), None
-    )
+    # the interval view (kpi_adherence_agent_interval), for the latest day; the page renders
+    # without it on a warehouse built before the mart existed
+    interval_cols = columns(con, "kpi_adherence_agent_interval")
     intervals = EMPTY
-    if {"agent_id", "adherence_numerator", "adherence_denominator"} <= interval_cols and start:
-        day = "date_local" if "date_local" in interval_cols else f"cast({start} as date)"
+    if {
+        "agent_id",
+        "date_local",
+        "interval_start_local",
+        "interval_adherence_numerator",
+        "interval_adherence_denominator",
+    } <= interval_cols:
         intervals = rows(
             con,
-            f"""select agent_id, {day} as date_local,
-    strftime({start}, '%H:%M') as interval_time, adherence_numerator, adherence_denominator
-from marts.kpi_adherence_interval
-where {day} = (select max({day}) from marts.kpi_adherence_interval)
-order by agent_id, {start}""",
+            """select agent_id, date_local,
+    strftime(interval_start_local, '%H:%M') as interval_time,
+    interval_adherence_numerator as adherence_numerator,
+    interval_adherence_denominator as adherence_denominator
+from marts.kpi_adherence_agent_interval
+where date_local = (select max(date_local) from marts.kpi_adherence_agent_interval)
+    and interval_adherence_denominator > 0
+order by agent_id, interval_start_local""",
         )
 
 json.dump({"agents": agents, "teams": teams, "board": board, "intervals": intervals}, sys.stdout)
