@@ -96,7 +96,7 @@ def test_fcr_and_repeat_contacts_equal_an_independent_count(pipeline_run: Pipeli
     # the smallest customer key (DECISIONS.md D93)
     customer_by_phone: dict[str, str] = {}
     customer_by_email: dict[str, str] = {}
-    for c, ((modified_at, _), p, e) in sorted(
+    for c, (_, p, e) in sorted(
         latest.items(), key=lambda item: (item[1][0][0], _neg(_hash(item[0])))
     ):
         if p:
