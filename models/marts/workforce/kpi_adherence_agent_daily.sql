@@ -44,27 +44,6 @@ agents as (
 
 ),
 
-shifts as (
-
-    select * from schedules
-    where activity = 'shift'
-
-),
-
-planned_activities as (
-
-    select * from schedules
-    where activity <> 'shift'
-
-),
-
-on_queue_states as (
-
-    select * from agent_states
-    where state in ('available', 'on_contact', 'acw')
-
-),
-
 scheduled_daily as (
 
     select
@@ -79,63 +58,38 @@ scheduled_daily as (
 
 ),
 
-on_queue_in_shift as (
+-- every overlap of a state row with a scheduled activity (a shift or a planned activity
+-- inside it), counted on the activity's schedule day
+state_overlaps as (
 
     select
-        shifts.agent_id,
-        shifts.schedule_date as date_local,
-        cast(sum({{ dbt.datediff(
-            'case when on_queue_states.state_started_at > shifts.activity_started_at then on_queue_states.state_started_at else shifts.activity_started_at end',
-            'case when on_queue_states.state_ended_at < shifts.activity_ended_at then on_queue_states.state_ended_at else shifts.activity_ended_at end',
-            'second') }}) as {{ dbt.type_bigint() }}) as seconds
-    from shifts
-    inner join on_queue_states
-        on shifts.agent_id = on_queue_states.agent_id
-        and on_queue_states.state_started_at < shifts.activity_ended_at
-        and on_queue_states.state_ended_at > shifts.activity_started_at
-    group by
-        shifts.agent_id,
-        shifts.schedule_date
+        agent_states.agent_id,
+        schedules.schedule_date as date_local,
+        schedules.activity,
+        case when agent_states.state in ('available', 'on_contact', 'acw') then 1 else 0 end as is_on_queue,
+        {{ contact_center.overlap_seconds(
+            'agent_states.state_started_at', 'agent_states.state_ended_at',
+            'schedules.activity_started_at', 'schedules.activity_ended_at') }} as overlap_seconds
+    from agent_states
+    inner join schedules
+        on agent_states.agent_id = schedules.agent_id
+        and agent_states.state_started_at < schedules.activity_ended_at
+        and agent_states.state_ended_at > schedules.activity_started_at
 
 ),
 
-on_queue_in_activities as (
+overlap_daily as (
 
     select
-        planned_activities.agent_id,
-        planned_activities.schedule_date as date_local,
-        cast(sum({{ dbt.datediff(
-            'case when on_queue_states.state_started_at > planned_activities.activity_started_at then on_queue_states.state_started_at else planned_activities.activity_started_at end',
-            'case when on_queue_states.state_ended_at < planned_activities.activity_ended_at then on_queue_states.state_ended_at else planned_activities.activity_ended_at end',
-            'second') }}) as {{ dbt.type_bigint() }}) as seconds
-    from planned_activities
-    inner join on_queue_states
-        on planned_activities.agent_id = on_queue_states.agent_id
-        and on_queue_states.state_started_at < planned_activities.activity_ended_at
-        and on_queue_states.state_ended_at > planned_activities.activity_started_at
+        agent_id,
+        date_local,
+        cast({{ contact_center.sum_where('overlap_seconds', "activity = 'shift' and is_on_queue = 1") }} as {{ dbt.type_bigint() }}) as on_queue_in_shift_seconds,
+        cast({{ contact_center.sum_where('overlap_seconds', "activity <> 'shift' and is_on_queue = 1") }} as {{ dbt.type_bigint() }}) as on_queue_in_activities_seconds,
+        cast({{ contact_center.sum_where('overlap_seconds', "activity = 'shift'") }} as {{ dbt.type_bigint() }}) as logged_in_in_shift_seconds
+    from state_overlaps
     group by
-        planned_activities.agent_id,
-        planned_activities.schedule_date
-
-),
-
-logged_in_in_shift as (
-
-    select
-        shifts.agent_id,
-        shifts.schedule_date as date_local,
-        cast(sum({{ dbt.datediff(
-            'case when agent_states.state_started_at > shifts.activity_started_at then agent_states.state_started_at else shifts.activity_started_at end',
-            'case when agent_states.state_ended_at < shifts.activity_ended_at then agent_states.state_ended_at else shifts.activity_ended_at end',
-            'second') }}) as {{ dbt.type_bigint() }}) as seconds
-    from shifts
-    inner join agent_states
-        on shifts.agent_id = agent_states.agent_id
-        and agent_states.state_started_at < shifts.activity_ended_at
-        and agent_states.state_ended_at > shifts.activity_started_at
-    group by
-        shifts.agent_id,
-        shifts.schedule_date
+        agent_id,
+        date_local
 
 ),
 
@@ -170,27 +124,21 @@ measured as (
         coalesce(scheduled_daily.planned_activity_seconds, 0) as planned_activity_seconds,
         coalesce(scheduled_daily.scheduled_seconds, 0)
             - coalesce(scheduled_daily.planned_activity_seconds, 0) as scheduled_on_queue_seconds,
-        coalesce(on_queue_in_shift.seconds, 0)
-            - coalesce(on_queue_in_activities.seconds, 0) as on_queue_as_scheduled_seconds,
+        coalesce(overlap_daily.on_queue_in_shift_seconds, 0)
+            - coalesce(overlap_daily.on_queue_in_activities_seconds, 0) as on_queue_as_scheduled_seconds,
         coalesce(scheduled_daily.planned_activity_seconds, 0)
-            - coalesce(on_queue_in_activities.seconds, 0) as off_queue_as_scheduled_seconds,
+            - coalesce(overlap_daily.on_queue_in_activities_seconds, 0) as off_queue_as_scheduled_seconds,
         coalesce(states_daily.logged_in_seconds, 0) as logged_in_seconds,
         coalesce(states_daily.on_queue_seconds, 0) as on_queue_seconds,
         coalesce(states_daily.logged_in_seconds, 0)
-            - coalesce(logged_in_in_shift.seconds, 0) as out_of_shift_seconds
+            - coalesce(overlap_daily.logged_in_in_shift_seconds, 0) as out_of_shift_seconds
     from agent_days
     left join scheduled_daily
         on agent_days.agent_id = scheduled_daily.agent_id
         and agent_days.date_local = scheduled_daily.date_local
-    left join on_queue_in_shift
-        on agent_days.agent_id = on_queue_in_shift.agent_id
-        and agent_days.date_local = on_queue_in_shift.date_local
-    left join on_queue_in_activities
-        on agent_days.agent_id = on_queue_in_activities.agent_id
-        and agent_days.date_local = on_queue_in_activities.date_local
-    left join logged_in_in_shift
-        on agent_days.agent_id = logged_in_in_shift.agent_id
-        and agent_days.date_local = logged_in_in_shift.date_local
+    left join overlap_daily
+        on agent_days.agent_id = overlap_daily.agent_id
+        and agent_days.date_local = overlap_daily.date_local
     left join states_daily
         on agent_days.agent_id = states_daily.agent_id
         and agent_days.date_local = states_daily.date_local

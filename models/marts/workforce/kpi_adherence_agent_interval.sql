@@ -92,16 +92,12 @@ scheduled_interval as (
         interval_start_at,
         min(schedule_date) as schedule_date,
         cast(sum(
-            case when activity = 'shift' then {{ dbt.datediff(
-                'case when activity_started_at > interval_start_at then activity_started_at else interval_start_at end',
-                'case when activity_ended_at < interval_end_at then activity_ended_at else interval_end_at end',
-                'second') }} else 0 end
+            case when activity = 'shift' then {{ contact_center.overlap_seconds(
+                'activity_started_at', 'activity_ended_at', 'interval_start_at', 'interval_end_at') }} else 0 end
         ) as {{ dbt.type_bigint() }}) as scheduled_seconds,
         cast(sum(
-            case when activity <> 'shift' then {{ dbt.datediff(
-                'case when activity_started_at > interval_start_at then activity_started_at else interval_start_at end',
-                'case when activity_ended_at < interval_end_at then activity_ended_at else interval_end_at end',
-                'second') }} else 0 end
+            case when activity <> 'shift' then {{ contact_center.overlap_seconds(
+                'activity_started_at', 'activity_ended_at', 'interval_start_at', 'interval_end_at') }} else 0 end
         ) as {{ dbt.type_bigint() }}) as planned_activity_seconds
     from schedule_intervals
     group by
@@ -119,10 +115,9 @@ state_overlaps as (
         agent_states.interval_start_at,
         schedules.activity,
         case when agent_states.state in ('available', 'on_contact', 'acw') then 1 else 0 end as is_on_queue,
-        {{ dbt.datediff(
-            'case when agent_states.state_started_at > schedules.activity_started_at then agent_states.state_started_at else schedules.activity_started_at end',
-            'case when agent_states.state_ended_at < schedules.activity_ended_at then agent_states.state_ended_at else schedules.activity_ended_at end',
-            'second') }} as overlap_seconds
+        {{ contact_center.overlap_seconds(
+            'agent_states.state_started_at', 'agent_states.state_ended_at',
+            'schedules.activity_started_at', 'schedules.activity_ended_at') }} as overlap_seconds
     from agent_states
     inner join schedules
         on agent_states.agent_id = schedules.agent_id

@@ -80,10 +80,9 @@ on_queue_overlaps as (
     select
         day_schedules.agent_id,
         day_schedules.activity,
-        sum({{ dbt.datediff(
-            'case when day_states.state_started_at > day_schedules.activity_started_at then day_states.state_started_at else day_schedules.activity_started_at end',
-            'case when day_states.state_ended_at < day_schedules.activity_ended_at then day_states.state_ended_at else day_schedules.activity_ended_at end',
-            'second') }}) as on_queue_seconds
+        sum({{ contact_center.overlap_seconds(
+            'day_states.state_started_at', 'day_states.state_ended_at',
+            'day_schedules.activity_started_at', 'day_schedules.activity_ended_at') }}) as on_queue_seconds
     from day_schedules
     inner join day_states
         on day_schedules.agent_id = day_states.agent_id
