@@ -9,3 +9,33 @@
         'case when ' ~ end_a ~ ' < ' ~ end_b ~ ' then ' ~ end_a ~ ' else ' ~ end_b ~ ' end',
         'second') }}
 {%- endmacro %}
+
+{#-
+    The adherence measures of one grain (agent × day, agent × interval), from the grain's
+    spine of keys and three aggregates at that grain: `scheduled` (scheduled_seconds,
+    planned_activity_seconds), `overlaps` (on_queue_in_shift_seconds,
+    on_queue_in_activities_seconds, logged_in_in_shift_seconds) and `states`
+    (logged_in_seconds, on_queue_seconds). `adherence_measures` gives the columns,
+    `adherence_measure_joins` the joins on agent_id and `key`. Definitions: the header of
+    kpi_adherence_agent_daily.
+-#}
+{% macro adherence_measures(scheduled, overlaps, states) -%}
+        coalesce({{ scheduled }}.scheduled_seconds, 0) as scheduled_seconds,
+        coalesce({{ scheduled }}.planned_activity_seconds, 0) as planned_activity_seconds,
+        coalesce({{ overlaps }}.on_queue_in_shift_seconds, 0)
+            - coalesce({{ overlaps }}.on_queue_in_activities_seconds, 0) as on_queue_as_scheduled_seconds,
+        coalesce({{ scheduled }}.planned_activity_seconds, 0)
+            - coalesce({{ overlaps }}.on_queue_in_activities_seconds, 0) as off_queue_as_scheduled_seconds,
+        coalesce({{ states }}.logged_in_seconds, 0) as logged_in_seconds,
+        coalesce({{ states }}.on_queue_seconds, 0) as on_queue_seconds,
+        coalesce({{ states }}.logged_in_seconds, 0)
+            - coalesce({{ overlaps }}.logged_in_in_shift_seconds, 0) as out_of_shift_seconds
+{%- endmacro %}
+
+{% macro adherence_measure_joins(spine, key, scheduled, overlaps, states) -%}
+    {%- for relation in [scheduled, overlaps, states] %}
+    left join {{ relation }}
+        on {{ spine }}.agent_id = {{ relation }}.agent_id
+        and {{ spine }}.{{ key }} = {{ relation }}.{{ key }}
+    {%- endfor %}
+{%- endmacro %}

@@ -120,28 +120,11 @@ measured as (
     select
         agent_days.agent_id,
         agent_days.date_local,
-        coalesce(scheduled_daily.scheduled_seconds, 0) as scheduled_seconds,
-        coalesce(scheduled_daily.planned_activity_seconds, 0) as planned_activity_seconds,
+        {{ contact_center.adherence_measures('scheduled_daily', 'overlap_daily', 'states_daily') }},
         coalesce(scheduled_daily.scheduled_seconds, 0)
-            - coalesce(scheduled_daily.planned_activity_seconds, 0) as scheduled_on_queue_seconds,
-        coalesce(overlap_daily.on_queue_in_shift_seconds, 0)
-            - coalesce(overlap_daily.on_queue_in_activities_seconds, 0) as on_queue_as_scheduled_seconds,
-        coalesce(scheduled_daily.planned_activity_seconds, 0)
-            - coalesce(overlap_daily.on_queue_in_activities_seconds, 0) as off_queue_as_scheduled_seconds,
-        coalesce(states_daily.logged_in_seconds, 0) as logged_in_seconds,
-        coalesce(states_daily.on_queue_seconds, 0) as on_queue_seconds,
-        coalesce(states_daily.logged_in_seconds, 0)
-            - coalesce(overlap_daily.logged_in_in_shift_seconds, 0) as out_of_shift_seconds
+            - coalesce(scheduled_daily.planned_activity_seconds, 0) as scheduled_on_queue_seconds
     from agent_days
-    left join scheduled_daily
-        on agent_days.agent_id = scheduled_daily.agent_id
-        and agent_days.date_local = scheduled_daily.date_local
-    left join overlap_daily
-        on agent_days.agent_id = overlap_daily.agent_id
-        and agent_days.date_local = overlap_daily.date_local
-    left join states_daily
-        on agent_days.agent_id = states_daily.agent_id
-        and agent_days.date_local = states_daily.date_local
+    {{ contact_center.adherence_measure_joins('agent_days', 'date_local', 'scheduled_daily', 'overlap_daily', 'states_daily') }}
 
 ),
 

@@ -170,26 +170,9 @@ measured as (
         agent_intervals.agent_id,
         agent_intervals.interval_start_at,
         coalesce(scheduled_interval.schedule_date, states_interval.state_date) as date_local,
-        coalesce(scheduled_interval.scheduled_seconds, 0) as scheduled_seconds,
-        coalesce(scheduled_interval.planned_activity_seconds, 0) as planned_activity_seconds,
-        coalesce(overlap_interval.on_queue_in_shift_seconds, 0)
-            - coalesce(overlap_interval.on_queue_in_activities_seconds, 0) as on_queue_as_scheduled_seconds,
-        coalesce(scheduled_interval.planned_activity_seconds, 0)
-            - coalesce(overlap_interval.on_queue_in_activities_seconds, 0) as off_queue_as_scheduled_seconds,
-        coalesce(states_interval.logged_in_seconds, 0) as logged_in_seconds,
-        coalesce(states_interval.on_queue_seconds, 0) as on_queue_seconds,
-        coalesce(states_interval.logged_in_seconds, 0)
-            - coalesce(overlap_interval.logged_in_in_shift_seconds, 0) as out_of_shift_seconds
+        {{ contact_center.adherence_measures('scheduled_interval', 'overlap_interval', 'states_interval') }}
     from agent_intervals
-    left join scheduled_interval
-        on agent_intervals.agent_id = scheduled_interval.agent_id
-        and agent_intervals.interval_start_at = scheduled_interval.interval_start_at
-    left join overlap_interval
-        on agent_intervals.agent_id = overlap_interval.agent_id
-        and agent_intervals.interval_start_at = overlap_interval.interval_start_at
-    left join states_interval
-        on agent_intervals.agent_id = states_interval.agent_id
-        and agent_intervals.interval_start_at = states_interval.interval_start_at
+    {{ contact_center.adherence_measure_joins('agent_intervals', 'interval_start_at', 'scheduled_interval', 'overlap_interval', 'states_interval') }}
 
 ),
 
