@@ -39,3 +39,16 @@
         and {{ spine }}.{{ key }} = {{ relation }}.{{ key }}
     {%- endfor %}
 {%- endmacro %}
+
+{#- The `overlaps` aggregate's sums, over state_overlaps rows (activity, is_on_queue, overlap_seconds). -#}
+{% macro adherence_overlap_sums() -%}
+        cast({{ contact_center.sum_where('overlap_seconds', "activity = 'shift' and is_on_queue = 1") }} as {{ dbt.type_bigint() }}) as on_queue_in_shift_seconds,
+        cast({{ contact_center.sum_where('overlap_seconds', "activity <> 'shift' and is_on_queue = 1") }} as {{ dbt.type_bigint() }}) as on_queue_in_activities_seconds,
+        cast({{ contact_center.sum_where('overlap_seconds', "activity = 'shift'") }} as {{ dbt.type_bigint() }}) as logged_in_in_shift_seconds
+{%- endmacro %}
+
+{#- The `states` aggregate's sums, over fct_agent_states rows. -#}
+{% macro adherence_state_sums() -%}
+        cast(sum(duration_seconds) as {{ dbt.type_bigint() }}) as logged_in_seconds,
+        cast({{ contact_center.sum_where('duration_seconds', "state in ('available', 'on_contact', 'acw')") }} as {{ dbt.type_bigint() }}) as on_queue_seconds
+{%- endmacro %}

@@ -83,9 +83,7 @@ overlap_daily as (
     select
         agent_id,
         date_local,
-        cast({{ contact_center.sum_where('overlap_seconds', "activity = 'shift' and is_on_queue = 1") }} as {{ dbt.type_bigint() }}) as on_queue_in_shift_seconds,
-        cast({{ contact_center.sum_where('overlap_seconds', "activity <> 'shift' and is_on_queue = 1") }} as {{ dbt.type_bigint() }}) as on_queue_in_activities_seconds,
-        cast({{ contact_center.sum_where('overlap_seconds', "activity = 'shift'") }} as {{ dbt.type_bigint() }}) as logged_in_in_shift_seconds
+        {{ contact_center.adherence_overlap_sums() }}
     from state_overlaps
     group by
         agent_id,
@@ -98,8 +96,7 @@ states_daily as (
     select
         agent_id,
         state_date as date_local,
-        cast(sum(duration_seconds) as {{ dbt.type_bigint() }}) as logged_in_seconds,
-        cast({{ contact_center.sum_where('duration_seconds', "state in ('available', 'on_contact', 'acw')") }} as {{ dbt.type_bigint() }}) as on_queue_seconds
+        {{ contact_center.adherence_state_sums() }}
     from agent_states
     group by
         agent_id,

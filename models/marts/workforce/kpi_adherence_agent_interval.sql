@@ -131,9 +131,7 @@ overlap_interval as (
     select
         agent_id,
         interval_start_at,
-        cast({{ contact_center.sum_where('overlap_seconds', "activity = 'shift' and is_on_queue = 1") }} as {{ dbt.type_bigint() }}) as on_queue_in_shift_seconds,
-        cast({{ contact_center.sum_where('overlap_seconds', "activity <> 'shift' and is_on_queue = 1") }} as {{ dbt.type_bigint() }}) as on_queue_in_activities_seconds,
-        cast({{ contact_center.sum_where('overlap_seconds', "activity = 'shift'") }} as {{ dbt.type_bigint() }}) as logged_in_in_shift_seconds
+        {{ contact_center.adherence_overlap_sums() }}
     from state_overlaps
     group by
         agent_id,
@@ -147,8 +145,7 @@ states_interval as (
         agent_id,
         interval_start_at,
         min(state_date) as state_date,
-        cast(sum(duration_seconds) as {{ dbt.type_bigint() }}) as logged_in_seconds,
-        cast({{ contact_center.sum_where('duration_seconds', "state in ('available', 'on_contact', 'acw')") }} as {{ dbt.type_bigint() }}) as on_queue_seconds
+        {{ contact_center.adherence_state_sums() }}
     from agent_states
     group by
         agent_id,
