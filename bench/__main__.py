@@ -1,8 +1,8 @@
 """`python -m bench [--sizes month40,year300] [--spark]`: benchmark the pipeline.
 
-For each size: simulate the center plus one more day into bench/work/<size>/sim (timed;
+For each size: simulate the center plus one more day into bench/runs/<size>/sim (timed;
 reused when a previous run simulated the same center), land every day but the last in
-bench/work/<size>/landing, then run and measure each stage as its own process:
+bench/runs/<size>/landing, then run and measure each stage as its own process:
 
 - floor      DuckDB reading every landing file once (bench/floor.py): the physical floor
 - ingest     `ccwh ingest`
@@ -34,7 +34,7 @@ from bench.report import write_report
 
 BENCH_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BENCH_DIR.parent
-WORK_DIR = BENCH_DIR / "work"
+WORK_DIR = BENCH_DIR / "runs"
 RESULTS_JSON = BENCH_DIR / "results.json"
 BIN = Path(sys.executable).parent
 
@@ -318,7 +318,7 @@ def as_json(r: StageResult, rows: int) -> dict[str, object]:
 
 
 def run_spark_only(name: str, earlier: dict[str, object]) -> dict[str, object]:
-    """The Spark stages on the warehouse an earlier run of this size left in bench/work."""
+    """The Spark stages on the warehouse an earlier run of this size left in bench/runs."""
     work = WORK_DIR / name
     if not (work / "warehouse" / "ccwh.duckdb").exists():
         raise SystemExit(f"bench {name}: no warehouse in {work}; run without --spark-only first")
@@ -419,7 +419,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--fresh-sim",
         action="store_true",
-        help="simulate again even if bench/work has the same center",
+        help="simulate again even if bench/runs has the same center",
     )
     parser.add_argument(
         "--spark", action="store_true", help="also build on local Spark (needs `make setup-spark`)"
