@@ -29,8 +29,11 @@ queues as (
 
 unioned as (
 
+    {#- the chosen model's forecast and the seasonal-naive baseline's (the same rows when
+        seasonal naive is the chosen model: both are kept, one per source) -#}
+    {%- for source, condition in [('model', 'is_selected'), ('baseline', "model = 'seasonal_naive'")] %}
     select
-        'model' as forecast_source,
+        '{{ source }}' as forecast_source,
         model,
         run_kind,
         made_at,
@@ -49,34 +52,11 @@ unioned as (
         group_scheduled_agents_needed,
         group_predicted_service_level
     from model_forecasts
-    where is_selected
+    where {{ condition }}
 
     union all
 
-    select
-        'baseline' as forecast_source,
-        model,
-        run_kind,
-        made_at,
-        queue_id,
-        interval_start_at,
-        forecast_calls,
-        forecast_aht_seconds,
-        required_agents,
-        required_agents_erlang_a,
-        scheduled_agents_needed,
-        predicted_service_level,
-        predicted_service_level_erlang_a,
-        trunks_required,
-        staffing_group_id,
-        group_required_agents,
-        group_scheduled_agents_needed,
-        group_predicted_service_level
-    from model_forecasts
-    where model = 'seasonal_naive'
-
-    union all
-
+    {% endfor %}
     select
         'wfm' as forecast_source,
         'wfm_published' as model,
