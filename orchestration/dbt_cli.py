@@ -14,7 +14,7 @@ import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from orchestration.config import PROJECT_DIR
+from orchestration.config import PROJECT_DIR, dbt_profile_env
 
 
 class DbtError(RuntimeError):
@@ -28,16 +28,17 @@ def dbt_executable() -> str:
 
 def dbt_env(warehouse_path: Path, extra: Mapping[str, str] | None = None) -> dict[str, str]:
     env = dict(os.environ)
+    # the same profile values as Dagster's dbt resource, so that dbt parses partially
+    # (orchestration.config.dbt_profile_env); the `spark` target pins its metastore and
+    # tables under CCWH_SPARK_DIR
+    env.update(dbt_profile_env(warehouse_path))
     env.update(
         {
-            "CCWH_WAREHOUSE": str(warehouse_path),
             "DBT_PROFILES_DIR": str(PROJECT_DIR),
             "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
             "DO_NOT_TRACK": "1",
         }
     )
-    # the `spark` target pins its metastore and tables under this folder (absolute)
-    env.setdefault("CCWH_SPARK_DIR", str(PROJECT_DIR / "warehouse" / "spark"))
     env.update(extra or {})
     return env
 

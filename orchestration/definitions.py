@@ -27,10 +27,16 @@ from orchestration.resources import WarehouseResource
 from orchestration.sensors import build_landing_sensor
 
 DAILY = dg.AssetSelection.groups("ingest_daily")
+# dbt's tests of the ingestion ledger's tables (sources written by every ingestion asset, not
+# assets themselves): selected with the rest, so that dbt runs the whole project as one build
+# rather than a subset named node by node
+LEDGER_CHECKS = dg.AssetSelection.checks_for_assets(
+    dg.AssetKey(["raw_ingest", "file_ledger"]), dg.AssetKey(["raw_ingest", "quarantine"])
+)
 
 main_job = dg.define_asset_job(
     "main",
-    selection=dg.AssetSelection.all() - DAILY,
+    selection=(dg.AssetSelection.all() - DAILY) | LEDGER_CHECKS,
     description=(
         "Load every new landing file, build and test every dbt model, build the site, publish "
         "the marts for BI tools and the dbt docs."

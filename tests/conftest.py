@@ -89,8 +89,16 @@ def pipeline_run(tmp_path_factory: pytest.TempPathFactory) -> PipelineRun:
         "DAGSTER_HOME": str(root / "dagster_home"),
     }
     proc = ccwh(
-        ["run", "--days", str(E2E_DAYS), "--agents", str(E2E_AGENTS), "--start", E2E_START,
-         "--quiet"],
+        [
+            "run",
+            "--days",
+            str(E2E_DAYS),
+            "--agents",
+            str(E2E_AGENTS),
+            "--start",
+            E2E_START,
+            "--quiet",
+        ],
         env,
     )
     if proc.returncode != 0:

@@ -68,8 +68,15 @@ def test_run_prints_where_things_are(pipeline_run: PipelineRun) -> None:
 def test_marts_exist_and_are_filled(pipeline_run: PipelineRun) -> None:
     with pipeline_run.connect() as con:
         for table in [
-            "fct_contacts", "fct_agent_states", "dim_agents", "dim_queues", "dim_date",
-            "dim_interval", "kpi_queue_interval", "kpi_queue_daily", "kpi_agent_daily",
+            "fct_contacts",
+            "fct_agent_states",
+            "dim_agents",
+            "dim_queues",
+            "dim_date",
+            "dim_interval",
+            "kpi_queue_interval",
+            "kpi_queue_daily",
+            "kpi_agent_daily",
         ]:
             (n,) = con.execute(f"select count(*) from marts.{table}").fetchone()
             assert n > 0, f"marts.{table} is empty"

@@ -4,6 +4,7 @@ dbt sources map to the ingestion assets by their schema and table (`raw_asterisk
 so the lineage in the Dagster UI runs from landing files to KPI tables.
 """
 
+import os
 from collections.abc import Mapping
 from typing import Any
 
@@ -16,7 +17,7 @@ from dagster_dbt import (
     dbt_assets,
 )
 
-from orchestration.config import PROJECT_DIR, settings
+from orchestration.config import PROJECT_DIR, dbt_profile_env, settings
 from orchestration.dbt_cli import run_dbt
 
 dbt_project = DbtProject(project_dir=PROJECT_DIR, profiles_dir=PROJECT_DIR)
@@ -51,6 +52,9 @@ class WarehouseTranslator(DagsterDbtTranslator):
         return fqn[1] if len(fqn) > 2 else "dbt"
 
 
+# Dagster's dbt resource passes the process environment to dbt: give it the profile values
+# that run_dbt gives (the manifest parse below, the docs), or each invocation parses in full.
+os.environ.update(dbt_profile_env())
 ensure_manifest()
 
 
@@ -71,7 +75,9 @@ PLANNING_LOOP = "tag:planning_loop"
     manifest=dbt_project.manifest_path,
     project=dbt_project,
     dagster_dbt_translator=WarehouseTranslator(
-        settings=DagsterDbtTranslatorSettings(enable_asset_checks=True)
+        settings=DagsterDbtTranslatorSettings(
+            enable_asset_checks=True, enable_source_tests_as_checks=True
+        )
     ),
     exclude=PLANNING_LOOP,
 )
@@ -85,7 +91,9 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, config: D
     manifest=dbt_project.manifest_path,
     project=dbt_project,
     dagster_dbt_translator=WarehouseTranslator(
-        settings=DagsterDbtTranslatorSettings(enable_asset_checks=True)
+        settings=DagsterDbtTranslatorSettings(
+            enable_asset_checks=True, enable_source_tests_as_checks=True
+        )
     ),
     select=PLANNING_LOOP,
     name="dbt_planning_models",

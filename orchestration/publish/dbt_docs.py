@@ -30,6 +30,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from orchestration.config import PROJECT_DIR
 from orchestration.dbt_cli import run_dbt
 from orchestration.publish.build import PublishError
 
@@ -95,6 +96,12 @@ def publish_dbt_docs(warehouse_path: Path, site_dir: Path) -> DbtDocs:
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="ccwh-dbt-docs-") as tmp:
         target = Path(tmp) / "target"
+        # start from the project's last parse, as Dagster's dbt invocations do: a full
+        # parse costs about 8 s of CPU more
+        partial_parse = PROJECT_DIR / "target" / "partial_parse.msgpack"
+        if partial_parse.is_file():
+            target.mkdir()
+            shutil.copyfile(partial_parse, target / partial_parse.name)
         run_dbt(
             ["docs", "generate", "--static", "--quiet"],
             warehouse_path=Path(warehouse_path),

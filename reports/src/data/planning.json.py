@@ -31,6 +31,7 @@ def tables(con) -> dict[str, set[str]]:
         out.setdefault(table, set()).add(column)
     return out
 
+
 EMPTY: dict = {"columns": [], "rows": []}
 
 

@@ -1,3 +1,4 @@
+{{ config(meta={'dagster': {'ref': {'name': 'fct_agent_states'}}}) }}
 -- The states of fct_agent_states cover every logged-in second exactly once: per agent,
 -- the durations add up to the sessions' length. Returns the agents where they do not.
 with

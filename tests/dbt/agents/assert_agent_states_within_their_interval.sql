@@ -1,3 +1,4 @@
+{{ config(meta={'dagster': {'ref': {'name': 'fct_agent_states'}}}) }}
 -- Each state row lies inside its reporting interval [interval_start_at, + interval_minutes),
 -- its local interval start is the local time of interval_start_at, and its date is the
 -- interval's local date. Returns the rows that break this.

@@ -1,4 +1,4 @@
-{{ config(severity='warn') }}
+{{ config(severity='warn', meta={'dagster': {'ref': {'name': 'int_agent_sessions_sessionized'}}}) }}
 -- AGENTLOGOFF and AGENTCALLBACKLOGOFF carry the PBX's own count of the session's length
 -- (data2, logintime in seconds). Sessions ended by such a logoff should last as long,
 -- give or take the second between the login and the first ADDMEMBER line. Returns the

@@ -1,4 +1,4 @@
-{{ config(severity='warn') }}
+{{ config(severity='warn', meta={'dagster': {'ref': {'name': 'int_agent_sessions_sessionized'}}}) }}
 -- Answered calls whose answering agent was not logged in when the call was answered
 -- (no session of that agent contains answered_at). Their talk time is missing from
 -- fct_agent_states (it only covers logged-in time) while kpi_agent_daily still counts

@@ -1,3 +1,4 @@
+{{ config(meta={'dagster': {'ref': {'name': 'dq_quarantine_reasons'}}}) }}
 -- Every current file version's quarantined rows, counted by reason class, add up to the
 -- rows_quarantined of its ledger row (dq_quarantine_reasons and dq_file_loads agree).
 with

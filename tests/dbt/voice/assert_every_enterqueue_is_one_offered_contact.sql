@@ -1,3 +1,4 @@
+{{ config(meta={'dagster': {'ref': {'name': 'fct_contacts'}}}) }}
 /*
     Reconciliation: every ENTERQUEUE in staging is exactly one offered contact in
     fct_contacts (same call, queue and entry time), and every offered Asterisk contact is either

@@ -1,3 +1,4 @@
+{{ config(meta={'dagster': {'ref': {'name': 'kpi_queue_daily'}}}) }}
 /*
     Reconciliation: the daily queue KPIs (re-aggregated from the intervals) add up to the
     contacts they come from, per queue and local day, for every additive measure that a

@@ -1,3 +1,4 @@
+{{ config(meta={'dagster': {'ref': {'name': 'fct_contacts'}}}) }}
 /*
     A call lost before the queue must never have entered one: no ENTERQUEUE of its id in
     queue_log. (A call refused by one queue and then queued elsewhere is offered there.)
