@@ -1,14 +1,14 @@
 """`ccwh`: the command line of the contact-center warehouse.
 
-    ccwh simulate --days 28 --agents 40 --queues sales,support,billing --seed 42 --out landing/
-    ccwh ingest                    load new landing files into the raw tables
-    ccwh ingest --accept FILE      ... loading FILE even if it breaks its contract
-    ccwh run                       simulate (if landing/ is empty), ingest, dbt build, site
-    ccwh run --full-refresh        ... rebuilding the incremental models from scratch
-    ccwh site build | serve        build the report site / serve it on 127.0.0.1
-    ccwh catalog docs              regenerate the KPI doc blocks from seeds/kpi_catalog.csv
-    ccwh publish [--postgres]      BI outputs: DuckDB snapshot, Parquet (+ PostgreSQL)
-    ccwh docs                      dbt docs (static) into the report site's _dbt-docs/
+ccwh simulate --days 28 --agents 40 --queues sales,support,billing --seed 42 --out landing/
+ccwh ingest                    load new landing files into the raw tables
+ccwh ingest --accept FILE      ... loading FILE even if it breaks its contract
+ccwh run                       simulate (if landing/ is empty), ingest, dbt build, site
+ccwh run --full-refresh        ... rebuilding the incremental models from scratch
+ccwh site build | serve        build the report site / serve it on 127.0.0.1
+ccwh catalog docs              regenerate the KPI doc blocks from seeds/kpi_catalog.csv
+ccwh publish [--postgres]      BI outputs: DuckDB snapshot, Parquet (+ PostgreSQL)
+ccwh docs                      dbt docs (static) into the report site's _dbt-docs/
 """
 
 from __future__ import annotations
@@ -51,6 +51,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         seed=args.seed,
         start=date.fromisoformat(args.start),
         progress=not args.quiet,
+        jobs=args.jobs,
     )
     print(
         f"simulated {summary.calls:,} queue calls, {summary.lost_before_queue:,} lost before "
@@ -94,6 +95,7 @@ def cmd_run(args: argparse.Namespace) -> int:
                 seed=args.seed,
                 start=args.start,
                 quiet=args.quiet,
+                jobs=args.jobs,
             )
         )
     _prepare_dagster_home()
@@ -123,8 +125,12 @@ def cmd_run(args: argparse.Namespace) -> int:
     print(f"  landing files:  {cfg.landing_dir}")
     print(f"  warehouse:      {cfg.warehouse_path}   (schemas raw_*, staging, marts)")
     print(f"  report site:    {cfg.site_dir}   (make site → http://127.0.0.1:3001/)")
-    print(f"    English:      {cfg.site_dir / 'en' / 'index.html'}   (http://127.0.0.1:3001/en/index.html)")
-    print(f"    Español:      {cfg.site_dir / 'es' / 'index.html'}   (http://127.0.0.1:3001/es/index.html)")
+    print(
+        f"    English:      {cfg.site_dir / 'en' / 'index.html'}   (http://127.0.0.1:3001/en/index.html)"
+    )
+    print(
+        f"    Español:      {cfg.site_dir / 'es' / 'index.html'}   (http://127.0.0.1:3001/es/index.html)"
+    )
     print(f"  dbt docs:       {cfg.site_dir / '_dbt-docs' / 'index.html'}")
     print(f"  BI snapshot:    {cfg.publish_dir / 'ccwh_marts.duckdb'}   (DuckDB, read-only)")
     print(f"  BI Parquet:     {cfg.publish_dir / 'parquet'}/   (manifest.json)")
@@ -206,6 +212,12 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
         p.add_argument("--start", default="2026-10-05", help="first day, YYYY-MM-DD")
         p.add_argument("--quiet", action="store_true", help="no progress bar")
+        p.add_argument(
+            "--jobs",
+            type=int,
+            default=None,
+            help="processes for the simulation (default: one per core; the files are the same)",
+        )
 
     p = sub.add_parser("simulate", help="write a simulated center into a landing folder")
     sim_options(p)
