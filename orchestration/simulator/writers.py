@@ -126,6 +126,14 @@ def cdr_row(
     clid = '"Anonymous" <anonymous>' if src == "anonymous" else f'"{src}" <{src}>'
     answer_field = _q(clock.local_str(answer)) if answer is not None else ""
     billsec = end - answer if answer is not None else 0
+    texts = src + dst + dcontext + channel + dstchannel + lastapp + lastdata + disposition
+    if '"' not in texts + uniqueid + userfield:  # the PBX's own values: one f-string
+        return (
+            f'"","{src}","{dst}","{dcontext}",{_q(clid)},"{channel}","{dstchannel}",'
+            f'"{lastapp}","{lastdata}","{clock.local_str(start)}",{answer_field},'
+            f'"{clock.local_str(end)}",{end - start},{billsec},"{disposition}",'
+            f'"DOCUMENTATION","{uniqueid}","{userfield}","","{uniqueid}",{sequence}\n'
+        )
     fields = [
         _q(""),
         _q(src),

@@ -31,7 +31,8 @@ import csv
 import hashlib
 import heapq
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
+from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -130,6 +131,16 @@ def _summarize(calls: list[VoiceCall]) -> list[CallSummary]:
             legs.append(c)
     out = []
     for uid, legs in by_id.items():
+        if len(legs) == 1:  # most calls: one queue visit, no transfer
+            c = legs[0]
+            if c.lastapp == "Queue" and c.agent_extension:
+                out.append(
+                    CallSummary(
+                        uid, c.number, c.queue or "", c.agent_extension, c.start,
+                        int(c.answer or c.start), c.end, False,
+                    )
+                )  # fmt: skip
+            continue
         answered = [c for c in legs if c.lastapp == "Queue" and c.agent_extension]
         if not answered:
             continue
@@ -149,7 +160,7 @@ def _summarize(calls: list[VoiceCall]) -> list[CallSummary]:
                 transferred=visits > 1 or any(c.lastapp == "Dial" for c in legs),
             )
         )
-    out.sort(key=lambda s: (s.answer, s.uniqueid))
+    out.sort(key=attrgetter("answer", "uniqueid"))
     return out
 
 
@@ -227,7 +238,6 @@ class CrmCompanion:
         return epoch
 
     def _account_row(self, c: Customer, modified: int) -> list[str]:
-        created = datetime(c.created_on.year, c.created_on.month, c.created_on.day, 10, tzinfo=UTC)
         return [
             c.crm_id,
             c.phone,
@@ -235,7 +245,7 @@ class CrmCompanion:
             c.first_name,
             c.last_name,
             c.segment,
-            created.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            c.created_on.isoformat() + "T10:00:00Z",  # created at 10:00 UTC
             utc(modified),
         ]
 
