@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import importlib
 import multiprocessing as mp
+import os
 import pickle
 import queue
 import sys
@@ -100,7 +101,9 @@ def _start_method() -> Any:
     return mp.get_context("spawn")
 
 
-def _lane_main(context: CompanionContext, refs: list[tuple[str, str]], inbox, outbox) -> None:
+def _lane_main(
+    context: CompanionContext, refs: list[tuple[str, str]], inbox, outbox, parent: int
+) -> None:
     """A worker lane: build its companions, run every day it is sent, then finish them."""
     failed = None
     companions: list[Companion] = []
@@ -109,7 +112,12 @@ def _lane_main(context: CompanionContext, refs: list[tuple[str, str]], inbox, ou
     except BaseException:
         failed = traceback.format_exc()
     while True:
-        blob = inbox.get()
+        try:
+            blob = inbox.get(timeout=POLL_SECONDS)
+        except queue.Empty:
+            if os.getppid() != parent:  # the simulation was killed: nobody will send more
+                return
+            continue
         if blob is None:
             break
         if failed is not None:
@@ -146,7 +154,9 @@ class Lanes:
             refs = [(make.__module__, make.__qualname__) for _, make in lane]
             inbox, outbox = start.Queue(QUEUED_DAYS), start.Queue()
             process = start.Process(
-                target=_lane_main, args=(context, refs, inbox, outbox), daemon=True
+                target=_lane_main,
+                args=(context, refs, inbox, outbox, os.getpid()),
+                daemon=True,
             )
             process.start()
             self.workers.append((process, inbox, outbox))
