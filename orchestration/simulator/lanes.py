@@ -77,18 +77,19 @@ def plan_lanes(
     factories: Sequence[tuple[str, Factory]], jobs: int
 ) -> list[list[tuple[str, Factory]]]:
     """Companions per lane (lane 0: this process); lanes left empty are dropped, except 0."""
-    lanes: list[list[tuple[str, Factory]]] = [[] for _ in range(max(1, jobs))]
+    lanes: list[list[int]] = [[] for _ in range(max(1, jobs))]
     load = [PBX_COST] + [0.0] * (len(lanes) - 1)
     ranked = sorted(
-        enumerate(factories), key=lambda item: (-COST.get(item[1][0], DEFAULT_COST), item[0])
+        range(len(factories)), key=lambda k: (-COST.get(factories[k][0], DEFAULT_COST), k)
     )
-    for _, (name, factory) in ranked:
+    for k in ranked:
+        name, factory = factories[k]
         candidates = range(len(lanes)) if importable(factory) else range(1)
         lane = min(candidates, key=lambda i: (load[i], i))
-        lanes[lane].append((name, factory))
+        lanes[lane].append(k)
         load[lane] += COST.get(name, DEFAULT_COST)
-    order = {id(factory): i for i, (_, factory) in enumerate(factories)}
-    in_order = [sorted(lane, key=lambda item: order[id(item[1])]) for lane in lanes]
+    # each lane's companions in the factories' order (module-name order)
+    in_order = [[factories[k] for k in sorted(lane)] for lane in lanes]
     return in_order[:1] + [lane for lane in in_order[1:] if lane]
 
 

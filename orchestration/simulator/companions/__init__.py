@@ -4,10 +4,13 @@ HR, finance).
 
 Each module of this package that defines ``make(ctx: CompanionContext) -> Companion`` is a
 companion; `run_simulation` builds them all (in module-name order), calls ``on_day`` after
-each simulated day with that day's agent plans and voice calls, and ``finish`` once at the end,
-which writes the companion's landing files and returns their paths. A companion draws its
-randomness only from ``ctx.rng(name)`` so the whole landing folder stays deterministic for a
-seed, and keeps per-day state small (a year of a 300-agent center is ~5 M calls).
+each simulated day with that day's agent plans and voice calls (``output.calls`` and
+``output.stats``; the PBX's queue_log and CDR lines stay with its writer), and ``finish`` once
+at the end, which writes the companion's landing files and returns their paths. A companion
+draws its randomness only from ``ctx.rng(name)`` and shares no state with the others or with
+the simulation, so the whole landing folder stays deterministic for a seed and a companion
+may run in another process (`orchestration/simulator/lanes.py`, ``--jobs``); it keeps per-day
+state small (a year of a 300-agent center is ~5 M calls).
 """
 
 from __future__ import annotations
