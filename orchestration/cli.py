@@ -51,6 +51,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         seed=args.seed,
         start=date.fromisoformat(args.start),
         progress=not args.quiet,
+        jobs=args.jobs,
     )
     print(
         f"simulated {summary.calls:,} queue calls, {summary.lost_before_queue:,} lost before "
@@ -94,6 +95,7 @@ def cmd_run(args: argparse.Namespace) -> int:
                 seed=args.seed,
                 start=args.start,
                 quiet=args.quiet,
+                jobs=args.jobs,
             )
         )
     _prepare_dagster_home()
@@ -210,6 +212,12 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
         p.add_argument("--start", default="2026-10-05", help="first day, YYYY-MM-DD")
         p.add_argument("--quiet", action="store_true", help="no progress bar")
+        p.add_argument(
+            "--jobs",
+            type=int,
+            default=None,
+            help="processes for the simulation (default: one per core; the files are the same)",
+        )
 
     p = sub.add_parser("simulate", help="write a simulated center into a landing folder")
     sim_options(p)

@@ -28,6 +28,7 @@ import random
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from orchestration.simulator.profiles import CenterProfile, QueueSpec
 from orchestration.simulator.workforce import AgentDay, AgentSpec
@@ -76,11 +77,30 @@ class DayInput:
     trunk_incident: tuple[int, int] | None = None
 
 
+class VoiceCall(NamedTuple):
+    """One CDR row of the simulated PBX as the companions read it: a queue visit, a call lost
+    before the queue, or the outgoing leg after a transfer (``lastapp == 'Dial'``). The engine
+    records it next to the row it writes (same values as the row, no parsing)."""
+
+    uniqueid: str  # = the queue_log callid
+    number: str  # caller number ('anonymous' when withheld)
+    dst: str  # the queue's extension (6001...) or the transfer target
+    lastapp: str  # Queue, Dial, Playback, Hangup...
+    queue: str | None  # queue name for a queue visit (from lastdata)
+    agent_extension: str | None  # the answering agent's SIP extension (1001...), if answered
+    start: int  # UTC epoch seconds
+    answer: int | None
+    end: int
+    disposition: str  # ANSWERED, NO ANSWER, BUSY, FAILED, CONGESTION
+    userfield: str
+
+
 @dataclass
 class DayOutput:
     queue_log: list[tuple[int, int, str]] = field(default_factory=list)  # (epoch, seq, line)
     cdr: list[tuple[int, int, str]] = field(default_factory=list)  # (end epoch, seq, row)
     stats: DayStats = field(default_factory=DayStats)
+    calls: list[VoiceCall] = field(default_factory=list)  # the CDR rows' values, same order
 
 
 class Call:
@@ -298,6 +318,24 @@ class DayEngine:
         )
         self.seq += 1
         self.out.cdr.append((end, self.seq, row))
+        answered = disposition == "ANSWERED"
+        self.out.calls.append(
+            VoiceCall(
+                call.uid,
+                call.number,
+                dst,
+                lastapp,
+                lastdata.split(",", 1)[0] if lastapp == "Queue" else None,
+                dstchannel.split("/", 1)[1].rsplit("-", 1)[0]
+                if answered and "/" in dstchannel
+                else None,
+                start,
+                answer if answered else None,
+                end,
+                disposition,
+                userfield,
+            )
+        )
 
     def _queue_cdr(self, call: Call, end: int, *, answered: bool, userfield: str = "") -> None:
         q = self.queues[call.queue]

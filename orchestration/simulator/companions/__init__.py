@@ -4,18 +4,20 @@ HR, finance).
 
 Each module of this package that defines ``make(ctx: CompanionContext) -> Companion`` is a
 companion; `run_simulation` builds them all (in module-name order), calls ``on_day`` after
-each simulated day with that day's agent plans and voice calls, and ``finish`` once at the end,
-which writes the companion's landing files and returns their paths. A companion draws its
-randomness only from ``ctx.rng(name)`` so the whole landing folder stays deterministic for a
-seed, and keeps per-day state small (a year of a 300-agent center is ~5 M calls).
+each simulated day with that day's agent plans and voice calls (``output.calls`` and
+``output.stats``; the PBX's queue_log and CDR lines stay with its writer), and ``finish`` once
+at the end, which writes the companion's landing files and returns their paths. A companion
+draws its randomness only from ``ctx.rng(name)`` and shares no state with the others or with
+the simulation, so the whole landing folder stays deterministic for a seed and a companion
+may run in another process (`orchestration/simulator/lanes.py`, ``--jobs``); it keeps per-day
+state small (a year of a 300-agent center is ~5 M calls).
 """
 
 from __future__ import annotations
 
-import csv
 import importlib
 import pkgutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -23,51 +25,17 @@ from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
+from orchestration.simulator.model import DayOutput, VoiceCall
+
 if TYPE_CHECKING:
-    from orchestration.simulator.model import DayOutput
     from orchestration.simulator.profiles import CenterProfile, QueueSpec
     from orchestration.simulator.workforce import AgentDay, AgentSpec
     from orchestration.simulator.writers import LocalClock
 
 
-@dataclass(frozen=True)
-class VoiceCall:
-    """One CDR row of the simulated PBX, parsed: a queue visit, a call lost before the queue,
-    or the outgoing leg after a transfer (``lastapp == 'Dial'``)."""
-
-    uniqueid: str  # = the queue_log callid
-    number: str  # caller number ('anonymous' when withheld)
-    dst: str  # the queue's extension (6001...) or the transfer target
-    lastapp: str  # Queue, Dial, Playback, Hangup...
-    queue: str | None  # queue name for a queue visit (from lastdata)
-    agent_extension: str | None  # the answering agent's SIP extension (1001...), if answered
-    start: int  # UTC epoch seconds
-    answer: int | None
-    end: int
-    disposition: str  # ANSWERED, NO ANSWER, BUSY, FAILED, CONGESTION
-    userfield: str
-
-
-def voice_calls(output: DayOutput) -> Iterator[VoiceCall]:
-    """The day's CDR rows as `VoiceCall`s (times from the row's end epoch and durations)."""
-    for end, _seq, row in output.cdr:
-        f = next(csv.reader([row]))
-        duration, billsec = int(f[12]), int(f[13])
-        dstchannel = f[6]
-        agent = dstchannel.split("/", 1)[1].rsplit("-", 1)[0] if "/" in dstchannel else None
-        yield VoiceCall(
-            uniqueid=f[16],
-            number=f[1],
-            dst=f[2],
-            lastapp=f[7],
-            queue=f[8].split(",", 1)[0] if f[7] == "Queue" else None,
-            agent_extension=agent if f[14] == "ANSWERED" else None,
-            start=end - duration,
-            answer=end - billsec if f[14] == "ANSWERED" else None,
-            end=end,
-            disposition=f[14],
-            userfield=f[17],
-        )
+def voice_calls(output: DayOutput) -> list[VoiceCall]:
+    """The day's CDR rows as `VoiceCall`s, in the order the PBX wrote them."""
+    return output.calls
 
 
 @dataclass(frozen=True)

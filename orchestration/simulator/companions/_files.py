@@ -3,31 +3,24 @@
 from __future__ import annotations
 
 import csv
-import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from orchestration.simulator.companions import VoiceCall, voice_calls
-from orchestration.simulator.model import DayOutput
+from orchestration.simulator.model import DayOutput, VoiceCall
 from orchestration.simulator.workforce import AgentDay, AgentSpec
-
-_parsed: tuple[DayOutput | None, list[VoiceCall]] = (None, [])
+from orchestration.simulator.writers import clock_text
 
 
 def day_calls(output: DayOutput) -> list[VoiceCall]:
-    """`voice_calls(output)` as a list, parsed once per day for all the companions (they are
-    called one after the other with the same day's output)."""
-    global _parsed
-    if _parsed[0] is not output:
-        _parsed = (output, list(voice_calls(output)))
-    return _parsed[1]
+    """The day's CDR rows as `VoiceCall`s (recorded by the engine as it writes them)."""
+    return output.calls
 
 
 def iso_utc(epoch: int | None) -> str:
     """ISO 8601 with a Z (the exports of hosted tools are UTC), '' for None."""
     if epoch is None:
         return ""
-    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(epoch))
+    return clock_text(epoch, "T") + "Z"
 
 
 def write_csv(path: Path, header: Sequence[str], rows: Sequence[Sequence[object]]) -> Path:

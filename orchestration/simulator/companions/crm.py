@@ -30,13 +30,17 @@ from __future__ import annotations
 import csv
 import hashlib
 import heapq
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
+from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from orchestration.simulator.companions import CompanionContext, VoiceCall, voice_calls
+from orchestration.simulator.companions._xlsx import write_xlsx
 from orchestration.simulator.companions.customers import Customer, CustomerDirectory
+from orchestration.simulator.writers import clock_text
 
 if TYPE_CHECKING:
     from orchestration.simulator.model import DayOutput
@@ -89,7 +93,7 @@ def call_resolved(seed: int, uniqueid: str, queue: str, transferred: bool) -> bo
 
 
 def utc(epoch: float) -> str:
-    return datetime.fromtimestamp(int(epoch), UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return clock_text(int(epoch), "T") + "Z"
 
 
 @dataclass
@@ -106,17 +110,44 @@ class CallSummary:
     transferred: bool
 
 
+_summaries: tuple[DayOutput | None, list[CallSummary]] = (None, [])
+
+
 def summarize_calls(output: DayOutput) -> list[CallSummary]:
-    """Answered calls of the day (one per uniqueid: its last answered queue visit)."""
+    """Answered calls of the day (one per uniqueid: its last answered queue visit), sorted by
+    answer time; computed once per day for the CRM and the surveys (read-only for both)."""
+    global _summaries
+    if _summaries[0] is not output:
+        _summaries = (output, _summarize(voice_calls(output)))
+    return _summaries[1]
+
+
+def _summarize(calls: list[VoiceCall]) -> list[CallSummary]:
     by_id: dict[str, list[VoiceCall]] = {}
-    for c in voice_calls(output):
-        by_id.setdefault(c.uniqueid, []).append(c)
+    for c in calls:
+        legs = by_id.get(c.uniqueid)
+        if legs is None:
+            by_id[c.uniqueid] = [c]
+        else:
+            legs.append(c)
     out = []
     for uid, legs in by_id.items():
+        if len(legs) == 1:  # most calls: one queue visit, no transfer
+            c = legs[0]
+            if c.lastapp == "Queue" and c.agent_extension:
+                out.append(
+                    CallSummary(
+                        uid, c.number, c.queue or "", c.agent_extension, c.start,
+                        int(c.answer or c.start), c.end, False,
+                    )
+                )  # fmt: skip
+            continue
         answered = [c for c in legs if c.lastapp == "Queue" and c.agent_extension]
         if not answered:
             continue
-        last = max(answered, key=lambda c: (c.answer or 0, c.end))
+        last = max(answered, key=lambda c: (c.answer or 0, c.end)) if len(answered) > 1 else (
+            answered[0]
+        )  # fmt: skip
         visits = sum(1 for c in legs if c.lastapp == "Queue")
         out.append(
             CallSummary(
@@ -130,7 +161,7 @@ def summarize_calls(output: DayOutput) -> list[CallSummary]:
                 transferred=visits > 1 or any(c.lastapp == "Dial" for c in legs),
             )
         )
-    out.sort(key=lambda s: (s.answer, s.uniqueid))
+    out.sort(key=attrgetter("answer", "uniqueid"))
     return out
 
 
@@ -168,47 +199,12 @@ class Case:
         ]
 
 
-def _write_csv(path: Path, header: list[str], rows: list[list[str]]) -> Path:
+def _write_csv(path: Path, header: list[str], rows: Iterable[list[str]]) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8", newline="") as f:
         w = csv.writer(f, lineterminator="\r\n")
         w.writerow(header)
         w.writerows(rows)
-    return path
-
-
-def _write_xlsx(path: Path, header: list[str], rows: list[list[object]], day: date) -> Path:
-    """An .xlsx workbook, byte-for-byte the same for the same rows: openpyxl stamps the save
-    time into docProps/core.xml and the zip entries, so both are set to the export day."""
-    import io
-    import re
-    import zipfile
-
-    import openpyxl
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    wb = openpyxl.Workbook(write_only=True)
-    ws = wb.create_sheet("Opportunities")
-    ws.append(header)
-    for r in rows:
-        ws.append(r)
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    stamp = f"{day:%Y-%m-%d}T06:00:00Z"
-    with zipfile.ZipFile(buffer) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
-        for info in src.infolist():
-            data = src.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                data = re.sub(
-                    rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:)",
-                    lambda m: m.group(1) + stamp.encode() + m.group(3),
-                    data,
-                )
-            entry = zipfile.ZipInfo(
-                info.filename, date_time=(day.year, day.month, day.day, 6, 0, 0)
-            )
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            out.writestr(entry, data)
     return path
 
 
@@ -243,7 +239,6 @@ class CrmCompanion:
         return epoch
 
     def _account_row(self, c: Customer, modified: int) -> list[str]:
-        created = datetime(c.created_on.year, c.created_on.month, c.created_on.day, 10, tzinfo=UTC)
         return [
             c.crm_id,
             c.phone,
@@ -251,7 +246,7 @@ class CrmCompanion:
             c.first_name,
             c.last_name,
             c.segment,
-            created.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            c.created_on.isoformat() + "T10:00:00Z",  # created at 10:00 UTC
             utc(modified),
         ]
 
@@ -263,7 +258,8 @@ class CrmCompanion:
         day_end = ctx.clock.midnight(day + timedelta(days=1))
         accounts: dict[str, list[str]] = {}
         if not self.snapshot_done:
-            rows = [self._account_row(c, day_start) for c in self.directory.customers]
+            # streamed: the year's snapshot is 1.5 million accounts
+            rows = (self._account_row(c, day_start) for c in self.directory.customers)
             self.written.append(
                 _write_csv(
                     ctx.out_dir / "crm/customers" / f"accounts-full-{stamp}.csv",
@@ -369,12 +365,13 @@ class CrmCompanion:
                 ACCOUNT_HEADER,
                 [accounts[k] for k in sorted(accounts)],
             ),  # fmt: skip
-            _write_xlsx(
+            write_xlsx(
                 out / "opportunities" / f"opportunities-{stamp}.xlsx",
+                "Opportunities",
                 OPPORTUNITY_HEADER,
                 opportunities,
                 day,
-            ),  # fmt: skip
+            ),
         ]
 
     def _opportunity(

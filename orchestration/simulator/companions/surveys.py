@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import csv
 from collections import defaultdict
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -64,11 +64,7 @@ class SurveyCompanion:
         self.written: list[Path] = []
 
     def _local(self, epoch: int) -> str:
-        off = self.ctx.clock.offset(epoch)
-        sign = "+" if off >= 0 else "-"
-        hh, mm = divmod(abs(off) // 60, 60)
-        wall = datetime.fromtimestamp(epoch + off, UTC)  # the wall clock
-        return f"{wall:%Y-%m-%dT%H:%M:%S}{sign}{hh:02d}:{mm:02d}"
+        return self.ctx.clock.local_iso(epoch)
 
     def on_day(self, day: date, plans: list[AgentDay], output: DayOutput) -> None:
         ctx, rng = self.ctx, self.rng

@@ -27,7 +27,7 @@ from __future__ import annotations
 import csv
 import math
 import random
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -88,7 +88,7 @@ class WfmExports:
 
     def _iso(self, epoch: int) -> str:
         """Local wall time with its UTC offset, as WFM exports carry it."""
-        return datetime.fromtimestamp(epoch, self.ctx.clock.tz).isoformat(timespec="seconds")
+        return self.ctx.clock.local_iso(epoch)
 
     def _monday(self, day: date) -> date:
         return day - timedelta(days=day.isoweekday() - 1)
