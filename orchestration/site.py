@@ -23,6 +23,7 @@ import functools
 import http.server
 import os
 import shutil
+import struct
 import subprocess
 import sys
 import threading
@@ -143,6 +144,18 @@ def _clear_out_dir(out_dir: Path) -> None:
     shutil.rmtree(out_dir)
 
 
+def _favicon() -> bytes:
+    """A 1 x 1 transparent icon (ICO with one 32-bit BMP image): the pages' <head> is
+    Framework's own (no `head` in the config, DECISIONS.md D190), so browsers ask the
+    server for /favicon.ico; the file spares them a 404."""
+
+    bmp = struct.pack("<IiiHHIIiiII", 40, 1, 2, 1, 32, 0, 8, 0, 0, 0, 0)
+    image = bmp + b"\x00\x00\x00\x00" + b"\x00\x00\x00\x00"  # one pixel, then its AND mask
+    entry = struct.pack("<BBBBHHII", 1, 1, 0, 0, 1, 32, len(image), 22)
+    header = struct.pack("<HHH", 0, 1, 1) + entry
+    return header + image
+
+
 def build_site(warehouse_path: Path, out_dir: Path | None = None) -> SiteBuild:
     """Build the static report site from the marts of `warehouse_path` into `out_dir`.
 
@@ -170,6 +183,7 @@ def build_site(warehouse_path: Path, out_dir: Path | None = None) -> SiteBuild:
             [node, "--import", "./scripts/offline-guard.mjs", str(FRAMEWORK_CLI), "build"],
             env,
         )
+        (out_dir / "favicon.ico").write_bytes(_favicon())
         _run(
             "offline check (scripts/check-offline.mjs)",
             [node, "scripts/check-offline.mjs", str(out_dir)],

@@ -1,6 +1,6 @@
 """What the site filters and drills by, with the path of each drill-down page.
 
-{queues, channels, sites, teams, agents, families}: queues from marts.dim_queues,
+{queues, channels, sites, teams, agents, families, built_at}: queues from marts.dim_queues,
 channels from marts.fct_contacts, sites and teams from the queues and marts.dim_agents,
 agents from marts.dim_agents (those with an agent-day row), families from the KPI catalog.
 Each item has a `slug`, the last part of its page's path (/<lang>/queues/<slug>.html):
@@ -8,6 +8,7 @@ the id itself when it is a plain name, else a lower-case plain form made unique.
 Also run by observablehq.config.js to list the pages (dynamicPaths).
 """
 
+import datetime as dt
 import json
 import re
 import sys
@@ -109,6 +110,8 @@ json.dump(
         "teams": teams,
         "agents": agents,
         "families": families,
+        # when the site was built, for the pages' footer (components/nav.js)
+        "built_at": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S"),
     },
     sys.stdout,
 )
