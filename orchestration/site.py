@@ -5,6 +5,9 @@
 1. `node scripts/prepare-offline.mjs`: clears cached data-loader outputs (so every
    build re-reads the warehouse it is given) and fills Framework's npm cache from
    reports/node_modules;
+1b. `python src/data/_pages.py`: the agent and team pages' data files (each page's own rows
+   of kpi_values.csv), all from one pass over the marts, into that cache, where Framework
+   takes them as its parameterized loaders' outputs (else: one process per page);
 2. `node --import ./scripts/offline-guard.mjs <framework>/bin/observable.js build`: the
    data loaders (src/data/*.py, run with this Python) select from the marts of the
    warehouse named by CCWH_WAREHOUSE; the guard makes any network access fail the build;
@@ -38,6 +41,8 @@ FRAMEWORK_CLI = (
     REPORTS_DIR / "node_modules" / "@observablehq" / "framework" / "dist" / "bin" / "observable.js"
 )
 DEFAULT_OUT_DIR = REPORTS_DIR / "dist"
+# Framework's cache of data-loader outputs (cleared by prepare-offline.mjs before a build)
+LOADER_CACHE = REPORTS_DIR / "src" / ".observablehq" / "cache"
 BUILD_TIMEOUT_SECONDS = 900
 
 
@@ -178,6 +183,11 @@ def build_site(warehouse_path: Path, out_dir: Path | None = None) -> SiteBuild:
     with _build_lock():
         _clear_out_dir(out_dir)
         _run("prepare (scripts/prepare-offline.mjs)", [node, "scripts/prepare-offline.mjs"], env)
+        _run(
+            "per-page data (src/data/_pages.py)",
+            [sys.executable, "src/data/_pages.py", str(LOADER_CACHE / "data")],
+            env,
+        )
         _run(
             "observable build",
             [node, "--import", "./scripts/offline-guard.mjs", str(FRAMEWORK_CLI), "build"],
