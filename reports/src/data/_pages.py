@@ -11,16 +11,21 @@ grow with agents × days (DECISIONS.md D191). Files:
 
 Framework runs a parameterized loader once per page parameter: one Python process (and
 one pass over the marts) per agent. `python _pages.py <folder>` writes all of these files
-from one pass instead, into Framework's loader cache (orchestration/site.py runs it before
-`observable build`, after prepare-offline.mjs has cleared the cache), where Framework takes
-them as fresh outputs of the loaders; a page whose file is missing still gets it from its
-loader. Both paths write the same bytes (tests/test_site_loaders.py).
+from one pass instead, and runs every other loader of src/data in the same process (one
+Python and DuckDB start instead of one per loader; kpi_values.csv from the same pass), into
+Framework's loader cache: orchestration/site.py runs it before `observable build`, after
+prepare-offline.mjs has cleared the cache, and Framework takes the files as fresh outputs
+of their loaders (newer than the loader script); a file that is missing is still made by
+its loader. Both paths write the same bytes (tests/test_site_loaders.py). DECISIONS.md D192.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
+import os
+import runpy
 import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -76,14 +81,44 @@ def write_period(out: TextIO = sys.stdout) -> None:
         json.dump(period(con, values_query(con)), out)
 
 
+DATA = Path(__file__).resolve().parent
+# written from the per-page pass itself (the same query), not by running its loader
+FROM_VALUES = {"kpi_values.csv.py", "agent_period.json.py"}
+
+
+def run_loaders(folder: Path) -> list[str]:
+    """Run every plain loader of src/data (not the parameterized ones) in this process,
+    each into its output file under `folder`: one Python start instead of one per loader."""
+    done = []
+    for script in sorted(DATA.glob("*.py")):
+        if script.name.startswith("_") or "[" in script.name or script.name in FROM_VALUES:
+            continue
+        target = folder / script.name.removesuffix(".py")
+        partial = target.with_name(f"{target.name}.{os.getpid()}")
+        with open(partial, "w", encoding="utf-8", newline="") as out:
+            with contextlib.redirect_stdout(out):
+                runpy.run_path(str(script), run_name="__main__")
+        partial.replace(target)
+        done.append(target.name)
+    return done
+
+
 def prefill(folder: Path) -> dict[str, int]:
-    """Every agent's and team's file and agent_period.json, from one pass over the marts,
-    into `folder` (Framework's cache of src/data). Returns the files written per kind."""
-    written: dict[str, int] = {}
+    """The plain loaders' outputs, kpi_values.csv, every agent's and team's file and
+    agent_period.json, from one process and one pass of the values query, into `folder`
+    (Framework's cache of src/data). Returns the files written per kind."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written: dict[str, int] = {"loaders": len(run_loaders(folder))}
     with connect() as con:
         con.execute(f"create temp table page_values as {values_query(con)}")
         dims = dimensions(con)
-        folder.mkdir(parents=True, exist_ok=True)
+        cursor = con.execute(f"select * from page_values order by {ORDER}")
+        with open(folder / "kpi_values.csv", "w", encoding="utf-8", newline="") as out:
+            names = [d[0] for d in cursor.description]
+            write_rows(
+                names, (r for b in iter(lambda: cursor.fetchmany(10_000), []) for r in b), out
+            )
+        written["kpi_values"] = 1
         (folder / "agent_period.json").write_text(
             json.dumps(period(con, "select * from page_values"))
         )
@@ -106,7 +141,9 @@ def prefill(folder: Path) -> dict[str, int]:
                             out.close()
                         current, out, writer = value, None, None
                         if value in slug_of:
-                            out = open(target / f"{slug_of[value]}.csv", "w", newline="")
+                            out = open(
+                                target / f"{slug_of[value]}.csv", "w", encoding="utf-8", newline=""
+                            )
                             writer = csv.writer(out, lineterminator="\n")
                             writer.writerow(names)
                             done.add(value)
@@ -115,7 +152,9 @@ def prefill(folder: Path) -> dict[str, int]:
             if out is not None:
                 out.close()
             for value in slug_of.keys() - done:  # a page with no rows: the header only
-                with open(target / f"{slug_of[value]}.csv", "w", newline="") as empty:
+                with open(
+                    target / f"{slug_of[value]}.csv", "w", encoding="utf-8", newline=""
+                ) as empty:
                     write_rows(names, [], empty)
             written[kind] = len(slug_of)
     return written

@@ -8,8 +8,10 @@ the model carries for that row, if any. Built from the catalog and information_s
 """
 
 from _catalog import values_query
+from _pages import ORDER
 from _warehouse import connect, write_csv
 
 with connect() as con:
     sql = values_query(con)
-write_csv(f"select * from ({sql}) order by date_local, kpi_key, model")
+# the order _pages.py writes it in too (a total order: the same rows, the same bytes)
+write_csv(f"select * from ({sql}) order by {ORDER}")
