@@ -5,6 +5,9 @@
 1. `node scripts/prepare-offline.mjs`: clears cached data-loader outputs (so every
    build re-reads the warehouse it is given) and fills Framework's npm cache from
    reports/node_modules;
+1b. `python src/data/_pages.py`: the agent and team pages' data files (each page's own rows
+   of kpi_values.csv), all from one pass over the marts, into that cache, where Framework
+   takes them as its parameterized loaders' outputs (else: one process per page);
 2. `node --import ./scripts/offline-guard.mjs <framework>/bin/observable.js build`: the
    data loaders (src/data/*.py, run with this Python) select from the marts of the
    warehouse named by CCWH_WAREHOUSE; the guard makes any network access fail the build;
@@ -23,6 +26,7 @@ import functools
 import http.server
 import os
 import shutil
+import struct
 import subprocess
 import sys
 import threading
@@ -37,6 +41,8 @@ FRAMEWORK_CLI = (
     REPORTS_DIR / "node_modules" / "@observablehq" / "framework" / "dist" / "bin" / "observable.js"
 )
 DEFAULT_OUT_DIR = REPORTS_DIR / "dist"
+# Framework's cache of data-loader outputs (cleared by prepare-offline.mjs before a build)
+LOADER_CACHE = REPORTS_DIR / "src" / ".observablehq" / "cache"
 BUILD_TIMEOUT_SECONDS = 900
 
 
@@ -143,6 +149,18 @@ def _clear_out_dir(out_dir: Path) -> None:
     shutil.rmtree(out_dir)
 
 
+def _favicon() -> bytes:
+    """A 1 x 1 transparent icon (ICO with one 32-bit BMP image): the pages' <head> is
+    Framework's own (no `head` in the config, DECISIONS.md D190), so browsers ask the
+    server for /favicon.ico; the file spares them a 404."""
+
+    bmp = struct.pack("<IiiHHIIiiII", 40, 1, 2, 1, 32, 0, 8, 0, 0, 0, 0)
+    image = bmp + b"\x00\x00\x00\x00" + b"\x00\x00\x00\x00"  # one pixel, then its AND mask
+    entry = struct.pack("<BBBBHHII", 1, 1, 0, 0, 1, 32, len(image), 22)
+    header = struct.pack("<HHH", 0, 1, 1) + entry
+    return header + image
+
+
 def build_site(warehouse_path: Path, out_dir: Path | None = None) -> SiteBuild:
     """Build the static report site from the marts of `warehouse_path` into `out_dir`.
 
@@ -166,10 +184,16 @@ def build_site(warehouse_path: Path, out_dir: Path | None = None) -> SiteBuild:
         _clear_out_dir(out_dir)
         _run("prepare (scripts/prepare-offline.mjs)", [node, "scripts/prepare-offline.mjs"], env)
         _run(
+            "per-page data (src/data/_pages.py)",
+            [sys.executable, "src/data/_pages.py", str(LOADER_CACHE / "data")],
+            env,
+        )
+        _run(
             "observable build",
             [node, "--import", "./scripts/offline-guard.mjs", str(FRAMEWORK_CLI), "build"],
             env,
         )
+        (out_dir / "favicon.ico").write_bytes(_favicon())
         _run(
             "offline check (scripts/check-offline.mjs)",
             [node, "scripts/check-offline.mjs", str(out_dir)],

@@ -162,3 +162,84 @@ def test_dimensions_list_the_drill_down_pages(warehouse: Path) -> None:
     }
     assert [c["channel"] for c in dims["channels"]] == ["voice", "chat"]
     assert dims["families"] == ["accessibility", "customer_outcomes", "efficiency"]
+
+
+# --------------------------------------------------------------- per-page data (D191, D192)
+
+
+def run_param_loader(path: str, arg: str, warehouse: Path) -> str:
+    env = {**os.environ, "CCWH_WAREHOUSE": str(warehouse)}
+    proc = subprocess.run(
+        [sys.executable, path, arg], cwd=DATA, env=env, capture_output=True, text=True, check=False
+    )
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout
+
+
+@pytest.fixture(scope="module")
+def prefilled(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
+    """The files _pages.py writes in one pass, from the end-to-end run's warehouse (or the
+    one CCWH_SITE_TEST_WAREHOUSE names, as in tests/test_site.py)."""
+    override = os.environ.get("CCWH_SITE_TEST_WAREHOUSE")
+    warehouse = (
+        Path(override) if override else request.getfixturevalue("pipeline_run").warehouse_path
+    )
+    folder = tmp_path_factory.mktemp("prefill") / "data"
+    env = {**os.environ, "CCWH_WAREHOUSE": str(warehouse)}
+    proc = subprocess.run(
+        [sys.executable, "_pages.py", str(folder)],
+        cwd=DATA,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    return warehouse, folder
+
+
+def test_one_pass_writes_what_each_loader_writes(prefilled) -> None:
+    """Framework takes the files of the one pass as its loaders' outputs: byte for byte
+    what each loader writes on its own (the footer's build time aside)."""
+    warehouse, folder = prefilled
+    loaders = [p.name for p in DATA.glob("*.py") if not p.name.startswith("_")]
+    assert "kpi_values.csv.py" in loaders and "agent_period.json.py" in loaders
+    for name in loaders:
+        written = (folder / name.removesuffix(".py")).read_text(encoding="utf-8")
+        alone = run_loader(name, warehouse)
+        if name == "dimensions.json.py":
+            written, alone = json.loads(written), json.loads(alone)
+            assert written.pop("built_at") and alone.pop("built_at")
+        assert written == alone, name
+    dims = json.loads((folder / "dimensions.json").read_text())
+    for kind, param in (("agents", "agent"), ("teams", "team")):
+        files = sorted(p.stem for p in (folder / kind).glob("*.csv"))
+        assert files == sorted(str(d["slug"]) for d in dims[kind]), kind
+        for slug in files[:2] + files[-1:]:
+            alone = run_param_loader(f"{kind}/[{param}].csv.py", f"--{param}={slug}", warehouse)
+            assert (folder / kind / f"{slug}.csv").read_text(encoding="utf-8") == alone
+
+
+def test_an_agent_page_gets_only_its_own_rows(prefilled) -> None:
+    """Each agent's file holds exactly the kpi_values rows of that agent (together: every
+    row that has an agent), each team's those of its team; the period every agent page
+    offers spans the agents' daily rows."""
+    _, folder = prefilled
+    dims = json.loads((folder / "dimensions.json").read_text())
+    with open(folder / "kpi_values.csv", encoding="utf-8") as f:
+        values = list(csv.DictReader(f))
+    for kind, key in (("agents", "agent_id"), ("teams", "team")):
+        union = []
+        for item in dims[kind]:
+            with open(folder / kind / f"{item['slug']}.csv", encoding="utf-8") as f:
+                rows = list(csv.DictReader(f))
+            assert {r[key] for r in rows} <= {str(item[key])}, item
+            union += rows
+        expected = [r for r in values if r[key]]
+        assert len(union) == len(expected) > 0, kind
+        assert sorted(map(tuple, map(dict.values, union))) == sorted(
+            map(tuple, map(dict.values, expected))
+        )
+    period = json.loads((folder / "agent_period.json").read_text())
+    days = sorted(r["date_local"] for r in values if r["agent_id"] and r["grain"] == "day")
+    assert period == {"from": days[0], "to": days[-1]}

@@ -347,6 +347,12 @@ export function periodEnd(day, grain) {
   return day;
 }
 
+/** Two daily rows spanning a period {from, to} (data/agent_period.json), for filterBar. */
+export function periodRows(p) {
+  if (!p?.from || !p?.to) return [];
+  return [p.from, p.to].map((day) => ({date_local: new Date(day), date_end: new Date(day), grain: "day"}));
+}
+
 /** data/kpi_values.csv read as text (ids stay text: "007" is not 7), its measures typed. */
 export function typeValues(rows) {
   const num = (v) => (v === "" || v == null ? null : +v);

@@ -5,6 +5,32 @@
 import {html} from "htl";
 import {LANG, LANGUAGES, LANGUAGE_NAMES, T, channelName, familyPages, stringsOf} from "./i18n.js";
 
+/**
+ * What a page's <head> would carry: the config has no `head` (nor header, footer), since
+ * Framework parses each into a fresh jsdom three times per page (DECISIONS.md D190). A
+ * viewport that allows zooming (Framework's own has maximum-scale=1) and an empty icon
+ * (no request for /favicon.ico); the colour scheme is in style.css.
+ */
+export function pageHead() {
+  const viewport = document.querySelector('meta[name="viewport"]');
+  if (viewport) viewport.setAttribute("content", "width=device-width, initial-scale=1");
+  if (!document.querySelector('link[rel="icon"]')) {
+    document.head.append(Object.assign(document.createElement("link"), {rel: "icon", href: "data:,"}));
+  }
+}
+pageHead();
+
+/**
+ * The footer of every page (both languages; style.css shows the page's own), after the
+ * page's <main>. `builtAt`: when the site was built (data/dimensions.json).
+ */
+export function siteFooter(builtAt) {
+  if (document.getElementById("observablehq-footer")) return;
+  const built = builtAt ?? "";
+  const footer = html`<footer id="observablehq-footer"><div><span lang="en">Contact-center warehouse report, built ${built} UTC from the warehouse marts. Rates are computed from summed numerators and denominators. Status: ✓ on target, ! within 10% of it, ✗ beyond.</span> <span lang="es">Informe del almacén del centro de contacto, construido el ${built} UTC a partir de los marts. Las tasas se calculan con numeradores y denominadores sumados. Estado: ✓ en objetivo, ! a menos del 10 % de él, ✗ más allá.</span></div></footer>`;
+  (document.getElementById("observablehq-center") ?? document.body).append(footer);
+}
+
 /** The site root (with a trailing slash) and the page's path below its language folder. */
 export function location_() {
   const m = location.pathname.match(/^(.*?\/)(en|es)\/(.*)$/);
@@ -20,6 +46,7 @@ export function href(path, lang = LANG) {
 export function siteNav(dims, {title, current} = {}) {
   document.documentElement.lang = LANG;
   if (title) document.title = `${title} · ${T.siteTitle}`;
+  siteFooter(dims.built_at);
   const {rest} = location_();
   const here = current ?? rest;
   const link = (path, text) => html`<a href=${href(path)} aria-current=${path === here ? "page" : null}>${text}</a>`;

@@ -239,3 +239,33 @@ from marts.{source.model} as {m}
 {" ".join(joins)}
 where {m}.{source.date_column} is not null
 group by {group}"""
+
+
+EMPTY_VALUES = (
+    "select null as kpi_key, null as model, null as grain, null::date as date_local,"
+    " null as queue_id, null as site_id, null as channel, null as agent_id, null as team,"
+    " null as numerator, null as denominator, null as target where false"
+)
+
+
+def values_query(con: duckdb.DuckDBPyConnection) -> str:
+    """Every available catalog KPI's additive parts per model, day and dimension values
+    (the rows of kpi_values.csv, unordered), up to the last day with contacts."""
+    entries = plan(con, read_catalog(con))
+    has_contacts = con.execute(
+        "select count(*) from information_schema.columns where table_schema = 'marts' "
+        "and table_name = 'fct_contacts' and column_name = 'contact_date'"
+    ).fetchone()[0]
+    # The reporting period ends on the last day with contacts: planning marts carry the
+    # coming days (plan only) and QA evaluates calls days later, and neither is a day that
+    # happened (DECISIONS.md D119); the planning marts keep them for their own pages.
+    until = (
+        "where date_local <= (select max(contact_date) from marts.fct_contacts)"
+        if has_contacts
+        else ""
+    )
+    parts = [values_sql(e, s) for e in entries.values() for s in e.sources]
+    if not parts:
+        return EMPTY_VALUES
+    sql = "\nunion all\n".join(f"select * from ({p})" for p in parts)
+    return f"select * from ({sql}) {until}"

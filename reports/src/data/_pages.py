@@ -1,0 +1,167 @@
+"""Per-page data: the rows of kpi_values.csv one agent or one team page shows.
+
+An agent page needs that agent's rows only, a team page that team's; reading the whole
+kpi_values.csv (every KPI, day, queue and agent) on each of them made every page's data
+grow with agents × days (DECISIONS.md D191). Files:
+
+- data/agents/<slug>.csv: the kpi_values rows of one agent (agents/[agent].csv.py);
+- data/teams/<slug>.csv: the kpi_values rows of one team (teams/[team].csv.py);
+- data/agent_period.json: {"from", "to"}, the first and last day of any agent's daily
+  rows, so every agent page offers the same period (agent_period.json.py).
+
+Framework runs a parameterized loader once per page parameter: one Python process (and
+one pass over the marts) per agent. `python _pages.py <folder>` writes all of these files
+from one pass instead, and runs every other loader of src/data in the same process (one
+Python and DuckDB start instead of one per loader; kpi_values.csv from the same pass), into
+Framework's loader cache: orchestration/site.py runs it before `observable build`, after
+prepare-offline.mjs has cleared the cache, and Framework takes the files as fresh outputs
+of their loaders (newer than the loader script); a file that is missing is still made by
+its loader. Both paths write the same bytes (tests/test_site_loaders.py). DECISIONS.md D192.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import json
+import os
+import runpy
+import sys
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import TextIO
+
+import duckdb
+from _catalog import values_query
+from _dimensions import dimensions
+from _warehouse import _plain, connect
+
+# page kind → (key of its items in dimensions(), column of kpi_values it is filtered on)
+KINDS = {"agents": ("agent_id", "agent_id"), "teams": ("team", "team")}
+# a total order of kpi_values rows, so that a file's bytes depend on its rows only
+ORDER = "date_local, kpi_key, model, queue_id, site_id, channel, agent_id, team"
+
+
+def write_rows(names: Sequence[str], rows: Iterable[Sequence], out: TextIO) -> None:
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(names)
+    for row in rows:
+        writer.writerow(["" if v is None else _plain(v) for v in row])
+
+
+def period(con: duckdb.DuckDBPyConnection, values: str) -> dict[str, str | None]:
+    first, last = con.execute(
+        f"select min(date_local), max(date_local) from ({values})"
+        " where agent_id is not null and grain = 'day'"
+    ).fetchone()
+    return {"from": _plain(first), "to": _plain(last)}
+
+
+def item_of(con: duckdb.DuckDBPyConnection, kind: str, slug: str) -> str:
+    key, _ = KINDS[kind]
+    for item in dimensions(con)[kind]:
+        if str(item["slug"]) == slug:
+            return str(item[key])
+    sys.exit(f"data loader: no {kind[:-1]} has the page name {slug!r} (data/dimensions.json)")
+
+
+def write_one(kind: str, slug: str, out: TextIO = sys.stdout) -> None:
+    """One page's file, for the parameterized loader (agents/[agent].csv.py, ...)."""
+    _, column = KINDS[kind]
+    with connect() as con:
+        value = item_of(con, kind, slug)
+        cursor = con.execute(
+            f"select * from ({values_query(con)}) where {column} = ? order by {ORDER}", [value]
+        )
+        write_rows([d[0] for d in cursor.description], iter(cursor.fetchone, None), out)
+
+
+def write_period(out: TextIO = sys.stdout) -> None:
+    with connect() as con:
+        json.dump(period(con, values_query(con)), out)
+
+
+DATA = Path(__file__).resolve().parent
+# written from the per-page pass itself (the same query), not by running its loader
+FROM_VALUES = {"kpi_values.csv.py", "agent_period.json.py"}
+
+
+def run_loaders(folder: Path) -> list[str]:
+    """Run every plain loader of src/data (not the parameterized ones) in this process,
+    each into its output file under `folder`: one Python start instead of one per loader."""
+    done = []
+    for script in sorted(DATA.glob("*.py")):
+        if script.name.startswith("_") or "[" in script.name or script.name in FROM_VALUES:
+            continue
+        target = folder / script.name.removesuffix(".py")
+        partial = target.with_name(f"{target.name}.{os.getpid()}")
+        with open(partial, "w", encoding="utf-8", newline="") as out:
+            with contextlib.redirect_stdout(out):
+                runpy.run_path(str(script), run_name="__main__")
+        partial.replace(target)
+        done.append(target.name)
+    return done
+
+
+def prefill(folder: Path) -> dict[str, int]:
+    """The plain loaders' outputs, kpi_values.csv, every agent's and team's file and
+    agent_period.json, from one process and one pass of the values query, into `folder`
+    (Framework's cache of src/data). Returns the files written per kind."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written: dict[str, int] = {"loaders": len(run_loaders(folder))}
+    with connect() as con:
+        con.execute(f"create temp table page_values as {values_query(con)}")
+        dims = dimensions(con)
+        cursor = con.execute(f"select * from page_values order by {ORDER}")
+        with open(folder / "kpi_values.csv", "w", encoding="utf-8", newline="") as out:
+            names = [d[0] for d in cursor.description]
+            write_rows(
+                names, (r for b in iter(lambda: cursor.fetchmany(10_000), []) for r in b), out
+            )
+        written["kpi_values"] = 1
+        (folder / "agent_period.json").write_text(
+            json.dumps(period(con, "select * from page_values"))
+        )
+        for kind, (key, column) in KINDS.items():
+            target = folder / kind
+            target.mkdir(parents=True, exist_ok=True)
+            slug_of = {str(item[key]): str(item["slug"]) for item in dims[kind]}
+            cursor = con.execute(
+                f"select * from page_values where {column} is not null order by {column}, {ORDER}"
+            )
+            names = [d[0] for d in cursor.description]
+            index = names.index(column)
+            # the rows come ordered by the page's column: one file after the other
+            current, out, writer, done = None, None, None, set()
+            while batch := cursor.fetchmany(10_000):
+                for row in batch:
+                    value = str(row[index])
+                    if value != current:
+                        if out is not None:
+                            out.close()
+                        current, out, writer = value, None, None
+                        if value in slug_of:
+                            out = open(
+                                target / f"{slug_of[value]}.csv", "w", encoding="utf-8", newline=""
+                            )
+                            writer = csv.writer(out, lineterminator="\n")
+                            writer.writerow(names)
+                            done.add(value)
+                    if writer is not None:
+                        writer.writerow(["" if v is None else _plain(v) for v in row])
+            if out is not None:
+                out.close()
+            for value in slug_of.keys() - done:  # a page with no rows: the header only
+                with open(
+                    target / f"{slug_of[value]}.csv", "w", encoding="utf-8", newline=""
+                ) as empty:
+                    write_rows(names, [], empty)
+            written[kind] = len(slug_of)
+    return written
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 2:
+        sys.exit("usage: python _pages.py <folder> (Framework's cache of src/data)")
+    counts = prefill(Path(sys.argv[1]))
+    print(", ".join(f"{n} {kind}" for kind, n in counts.items()))
