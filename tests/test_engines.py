@@ -43,10 +43,14 @@ TOLERANCE = 1e-9
 ARTIFACTS = PROJECT_DIR / "test-artifacts"
 # staging models incremental by file: an incremental run is checked on the other engines too
 STAGING_INCREMENTAL = ["staging.stg_asterisk__queue_log_events", "staging.stg_asterisk__cdrs"]
-# models incremental by day (DECISIONS.md D130) and their day column
+# models incremental by day (DECISIONS.md D130, D180-D183) and their day column
 BY_DAY_INCREMENTAL = {
     "intermediate.int_queue_events_assigned_to_visits": "call_day",
     "intermediate.int_queue_visits_sessionized": "call_day",
+    "intermediate.int_agent_pause_intervals": "session_day",
+    "intermediate.int_agent_states_segmented": "session_day",
+    "intermediate.int_acw_pauses_attributed_to_visits": "call_day",
+    "marts.fct_agent_states": "state_date",
     "marts.kpi_queue_interval": "date_local",
     "marts.kpi_queue_daily": "date_local",
     "marts.kpi_agent_daily": "date_local",

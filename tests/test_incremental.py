@@ -166,20 +166,40 @@ def test_run_full_refresh_is_a_valid_run_config(full_refresh: bool) -> None:
     dg.validate_run_config(defs.resolve_job_def("main"), config)
 
 
-# The models incremental by day (DECISIONS.md D130-D134), their day column, and a bigint
-# column that the poison test below marks: a row still marked after a run was not rewritten.
+# The models incremental by day (DECISIONS.md D130-D134, D180-D189), their day column, and a
+# column that the poison test below marks (a bigint, or a text column that ends in "#"): a
+# row still marked after a run was not rewritten. The marked column must be one that no model
+# reads during the run, nor fingerprints (a marked row would look changed, or leak into a
+# rebuilt day downstream).
 BY_DAY = {
     "intermediate.int_queue_events_assigned_to_visits": ("call_day", "_row_number"),
+    "intermediate.int_acw_pauses_attributed_to_visits": ("call_day", "event_count"),
+    "intermediate.int_agent_pause_intervals": ("session_day", "pause_category#"),
+    "intermediate.int_agent_states_segmented": ("session_day", "agent_session_id#"),
+    "marts.fct_agent_states": ("state_date", "agent_state_id#"),
     "marts.kpi_queue_daily": ("date_local", "calls_offered"),
     "marts.kpi_agent_daily": ("date_local", "contacts_handled"),
 }
+SESSION_DAY = ("intermediate.int_agent_pause_intervals", "intermediate.int_agent_states_segmented")
 POISON = 1_000_000_000
+
+
+def _poison_sql(column: str) -> tuple[str, str, str]:
+    """The update that marks a column, the condition of a marked row, the update that unmarks."""
+    if column.endswith("#"):
+        c = column[:-1]
+        return f"{c} = {c} || '#'", f"{c} like '%#'", f"{c} = left({c}, length({c}) - 1)"
+    return (
+        f"{column} = {column} + {POISON}",
+        f"{column} >= {POISON // 2}",
+        (f"{column} = {column} - {POISON}"),
+    )
 
 
 def _poison(warehouse: Path) -> None:
     with duckdb.connect(str(warehouse)) as con:
         for table, (_, column) in BY_DAY.items():
-            con.execute(f"update {table} set {column} = {column} + {POISON}")
+            con.execute(f"update {table} set {_poison_sql(column)[0]}")
 
 
 def _rewritten_days(warehouse: Path) -> dict[str, tuple[set[str], set[str]]]:
@@ -187,23 +207,63 @@ def _rewritten_days(warehouse: Path) -> dict[str, tuple[set[str], set[str]]]:
     out = {}
     with duckdb.connect(str(warehouse)) as con:
         for table, (day, column) in BY_DAY.items():
+            _, marked, unmark = _poison_sql(column)
             rows = con.execute(
-                f"select strftime({day}, '%Y%m%d'), bool_and({column} < {POISON // 2}), "
-                f"bool_and({column} >= {POISON // 2}) from {table} group by 1"
+                f"select strftime({day}, '%Y%m%d'), bool_and(not ({marked})), "
+                f"bool_and({marked}) from {table} group by 1"
             ).fetchall()
             assert all(clean or marked for _, clean, marked in rows), (table, rows)
             out[table] = ({d for d, clean, _ in rows if clean}, {d for d, _, m in rows if m})
-            con.execute(
-                f"update {table} set {column} = {column} - {POISON} where {column} >= {POISON // 2}"
-            )
+            con.execute(f"update {table} set {unmark} where {marked}")
     return out
 
 
+def _epoch(day: str, hhmmss: str) -> int:
+    from datetime import UTC, datetime
+
+    return int(datetime.strptime(day + hhmmss, "%Y%m%d%H:%M:%S").replace(tzinfo=UTC).timestamp())
+
+
+def _night_session(sim: Path, eve: str, new: str) -> str:
+    """An agent who logs in again at 23:00 UTC on `eve`, pauses, takes a call at 23:40 and
+    is still logged in, paused for nothing and connected, at the end of `eve`'s file: a
+    session open at the end of the first load, crossing midnight, with a call still
+    connected; `new`'s file ends the call at 00:05, adds its after-call work and logs the
+    agent off at 01:00."""
+    queue_log = sim / "asterisk" / "queue_log"
+    agent = next(
+        line.split("|")[3]
+        for line in (queue_log / f"queue_log-{eve}").read_text().splitlines()
+        if "|ADDMEMBER|" in line
+    )
+    call = f"{_epoch(eve, '23:40:00')}.9999"
+    evening = [
+        f"{_epoch(eve, '23:00:00')}|NONE|support|{agent}|ADDMEMBER|",
+        f"{_epoch(eve, '23:20:00')}|NONE|support|{agent}|PAUSE|Break",
+        f"{_epoch(eve, '23:30:00')}|NONE|support|{agent}|UNPAUSE|",
+        f"{_epoch(eve, '23:40:00')}|{call}|support|NONE|ENTERQUEUE||600000001|1",
+        f"{_epoch(eve, '23:40:30')}|{call}|support|{agent}|CONNECT|30|{call}1|2",
+    ]
+    morning = [
+        f"{_epoch(new, '00:05:00')}|{call}|support|{agent}|COMPLETECALLER|30|1470|1",
+        f"{_epoch(new, '00:05:00')}|NONE|support|{agent}|PAUSE|ACW",
+        f"{_epoch(new, '00:06:00')}|NONE|support|{agent}|UNPAUSE|",
+        f"{_epoch(new, '01:00:00')}|NONE|support|{agent}|REMOVEMEMBER|",
+    ]
+    for day, lines in ((eve, evening), (new, morning)):
+        path = queue_log / f"queue_log-{day}"
+        text = path.read_text()
+        path.write_text(text + ("" if text.endswith("\n") else "\n") + "\n".join(lines) + "\n")
+    return agent
+
+
 def test_late_and_corrected_files_rebuild_only_the_days_they_touch(tmp_path: Path) -> None:
-    """A new day; then a day's queue_log delivered late and a corrected re-delivery of the
-    first day's file. After each incremental run every table equals a --full-refresh build
-    of the same raw layer, and the rows of the days the late files do not touch were not
-    rewritten (they keep a mark put on every row before the run)."""
+    """A new day, which ends a session open at the end of the first load (it crosses
+    midnight, with a call still connected); then a day's queue_log delivered late and a
+    corrected re-delivery of the first day's file. After each incremental run every table
+    equals a --full-refresh build of the same raw layer, and the rows of the days the new
+    files do not touch were not rewritten (they keep a mark put on every row before the
+    run)."""
     from orchestration.simulator import simulate
 
     sim, landing = tmp_path / "sim", tmp_path / "landing"
@@ -211,8 +271,9 @@ def test_late_and_corrected_files_rebuild_only_the_days_they_touch(tmp_path: Pat
     simulate(sim, days=6, agents=4, start=date(2026, 11, 2), progress=False)  # Mon-Sat
     days = sorted({p.name[-8:] for p in (sim / "asterisk" / "queue_log").iterdir()})
     assert len(days) == 6, days
-    first, late, new = days[0], days[3], days[-1]
+    first, late, eve, new = days[0], days[3], days[4], days[-1]
     late_file = f"queue_log-{late}"
+    agent = _night_session(sim, eve, new)
 
     # every day but the new one, without the late day's queue_log (its CDR is there)
     _land(sim, landing, lambda name: new not in name and name != late_file)
@@ -220,10 +281,44 @@ def test_late_and_corrected_files_rebuild_only_the_days_they_touch(tmp_path: Pat
     _dbt("seed", warehouse, tmp_path)
     _dbt("run", warehouse, tmp_path)
 
-    # (a) a new day: an incremental run equals a full refresh
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        open_session = con.execute(
+            "select session_started_at, session_ended_at, is_ended_by_logoff "
+            "from intermediate.int_agent_sessions_sessionized "
+            f"where agent_id = '{agent}' order by session_started_at desc limit 1"
+        ).fetchone()
+    assert open_session[0].strftime("%Y%m%d %H:%M") == f"{eve} 23:00", open_session
+    assert open_session[1].strftime("%Y%m%d %H:%M") == f"{eve} 23:40", open_session
+    assert open_session[2] is False, open_session
+
+    # (a) a new day: an incremental run equals a full refresh, and rewrites only the new
+    # day and the day its open session started on
+    _poison(warehouse)
     _land(sim, landing, lambda name: new in name)
     _ingest(warehouse, landing)
     _dbt("run", warehouse, tmp_path)
+    rewritten = _rewritten_days(warehouse)
+    # (the queue marts follow fct_contacts, whose days change for reasons of their own)
+    # (the ACW attribution rebuilds two call days before a changed one, D183)
+    for table in set(BY_DAY) - {"marts.kpi_queue_daily", "marts.kpi_agent_daily"}:
+        done, kept = rewritten[table]
+        lookback = 1 + 2 * ("int_acw_" in table)  # days[3] is the late one: no calls
+        assert new in done and done <= {*days[4 - lookback : 4], eve, new}, (table, rewritten)
+        assert set(days[: 4 - lookback]) <= kept, (table, rewritten)
+    for table in SESSION_DAY:  # the night session, rebuilt whole on the day it began
+        assert eve in rewritten[table][0], (table, rewritten)
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        night = con.execute(
+            "select min(state_started_at), max(state_ended_at), count(distinct agent_session_id), "
+            "sum(case when state = 'on_contact' then duration_seconds else 0 end) "
+            "from intermediate.int_agent_states_segmented "
+            f"where agent_id = '{agent}' and session_day = "
+            f"cast('{eve[:4]}-{eve[4:6]}-{eve[6:]}' as date) and state_started_at >= "
+            f"cast('{eve[:4]}-{eve[4:6]}-{eve[6:]} 23:00:00' as timestamp)"
+        ).fetchone()
+    assert night[0].strftime("%Y%m%d %H:%M") == f"{eve} 23:00", night
+    assert night[1].strftime("%Y%m%d %H:%M") == f"{new} 01:00", night
+    assert night[2:] == (1, 1470), night
     full = tmp_path / "full" / "ccwh.duckdb"
     full.parent.mkdir()
     shutil.copy(warehouse, full)
@@ -248,7 +343,8 @@ def test_late_and_corrected_files_rebuild_only_the_days_they_touch(tmp_path: Pat
     # local days of the marts: only the days whose contacts or agent states changed. The
     # corrected file lost its last line (an agent's log-off, say): the agent's session then
     # runs on to the next event, the next morning, so the day after the first may change too
-    for table in ("marts.kpi_queue_daily", "marts.kpi_agent_daily"):
+    for table in ("marts.fct_agent_states", "marts.kpi_queue_daily", "marts.kpi_agent_daily",
+                  "intermediate.int_acw_pauses_attributed_to_visits", *SESSION_DAY):  # fmt: skip
         done, kept = rewritten[table]
         assert late in done, (table, rewritten)
         assert done <= {first, days[1], previous, late}, (table, rewritten)

@@ -28,8 +28,14 @@
       next run rebuilds the same days again.
 #}
 
-{% macro incremental_by_day_config(day_column) %}
-    {{ return(adapter.dispatch('incremental_by_day_config', 'contact_center')(day_column)) }}
+{#- `pre_hook`: the delete of the days to rebuild, when the model finds its days otherwise
+    (the agent chain by session day: macros/incremental/incremental_by_session_day.sql) -#}
+{% macro incremental_by_day_config(day_column, pre_hook=none) %}
+    {%- set config = adapter.dispatch('incremental_by_day_config', 'contact_center')(day_column) -%}
+    {%- if pre_hook is not none -%}
+        {%- do config.update({'pre_hook': pre_hook}) -%}
+    {%- endif -%}
+    {{ return(config) }}
 {% endmacro %}
 
 {% macro default__incremental_by_day_config(day_column) %}

@@ -12,18 +12,44 @@
     Pause events outside any logged-in session (an agent paused before it logged in, or
     after) are dropped: there is no logged-in time to take them from. Zero-length pauses
     (PAUSE and UNPAUSE in the same second) are dropped too.
+    Incremental by session day (DECISIONS.md D180): every pause carries `session_day`, the
+    UTC date of its session's start; a run rebuilds the session days whose sessions changed
+    and those of the sessions that overlap a day whose pause events changed, whole
+    (macros/incremental/incremental_by_session_day.sql).
 -#}
+
+{{ config(
+    meta={'incremental_session_reaches': ['self', 0, 'self', 'self']},
+    **incremental_by_day_config(
+    'session_day',
+    pre_hook="{{ delete_incremental_session_days('session_day', ref('int_agent_sessions_sessionized')) }}"
+)) }}
 
 {%- set acw_reasons = [] -%}
 {%- for reason in var('acw_pause_reasons') -%}
     {%- do acw_reasons.append("'" ~ (reason | lower | trim | replace("'", "''")) ~ "'") -%}
 {%- endfor %}
 
+{%- set session_days = incremental_session_days(ref('int_agent_sessions_sessionized'), [
+    {'relation': ref('int_agent_sessions_sessionized'), 'day': 'cast(session_started_at as date)',
+     'columns': ['agent_session_id', 'agent_id', 'session_started_at', 'session_ended_at']},
+    {'relation': ref('stg_asterisk__queue_log_events'), 'day': 'cast(event_at as date)', 'reach': 0,
+     'where': "event_type in ('PAUSE', 'PAUSEALL', 'UNPAUSE', 'UNPAUSEALL') and agent_id is not null",
+     'columns': ['agent_id', 'event_type', 'event_at', 'pause_reason', 'source_uid', '_file_name', '_row_number']},
+    {'relation': ref('int_agent_member_aliases'), 'columns': ['member_name', 'agent_id']},
+    {'relation': ref('pause_reasons')},
+]) %}
+
 with
 
 events as (
 
     select * from {{ ref('stg_asterisk__queue_log_events') }}
+    where {{ incremental_day_filter(
+        'event_at',
+        incremental_session_event_days(ref('int_agent_sessions_sessionized'), session_days),
+        'timestamp'
+    ) }}
 
 ),
 
@@ -36,6 +62,7 @@ aliases as (
 sessions as (
 
     select * from {{ ref('int_agent_sessions_sessionized') }}
+    where {{ incremental_day_filter('session_started_at', session_days, 'timestamp') }}
 
 ),
 
@@ -70,6 +97,7 @@ session_pause_events as (
 
     select
         sessions.agent_session_id,
+        cast(sessions.session_started_at as date) as session_day,
         sessions.session_ended_at,
         pause_events.*
     from pause_events
@@ -119,6 +147,7 @@ pauses as (
     select
         agent_id,
         agent_session_id,
+        session_day,
         pause_reason,
         event_at as pause_started_at,
         coalesce(next_change_at, session_ended_at) as pause_ended_at,
@@ -135,6 +164,7 @@ final as (
         {{ contact_center.surrogate_key(['pauses.agent_id', 'pauses.pause_started_at']) }} as agent_pause_id,
         pauses.agent_id,
         pauses.agent_session_id,
+        pauses.session_day,
 
         -- pause reason and the state it puts the agent in
         pauses.pause_reason,

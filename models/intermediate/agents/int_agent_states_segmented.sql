@@ -13,21 +13,55 @@
     Calls are the answered queue visits (answered_at .. ended_at); after-call work is the
     acw pause that follows. A call still connected at the end of the data ends with the
     session.
+    Incremental by session day (DECISIONS.md D180-D181): every stretch carries `session_day`,
+    the UTC date of its session's start; a run rebuilds, whole, the session days whose
+    sessions or pauses changed, those of the sessions that overlap a day on which a changed
+    call was answered or ended (a session overlapping a call overlaps the day of its answer
+    or of its end, for calls shorter than a day) and, for a call still connected at the end
+    of the data (clipped into every later session of its agent), of every session that
+    ends after the day it was answered (macros/incremental/incremental_by_session_day.sql).
 -#}
 
+{{ config(
+    meta={'incremental_session_reaches': ['self', 'self', 0, 0, 'after', 'self', 'self']},
+    **incremental_by_day_config(
+    'session_day',
+    pre_hook="{{ delete_incremental_session_days('session_day', ref('int_agent_sessions_sessionized')) }}"
+)) }}
+
 {%- set interval_minutes = var('interval_minutes') -%}
+
+{%- set session_days = incremental_session_days(ref('int_agent_sessions_sessionized'), [
+    {'relation': ref('int_agent_sessions_sessionized'), 'day': 'cast(session_started_at as date)',
+     'columns': ['agent_session_id', 'agent_id', 'session_started_at', 'session_ended_at']},
+    {'relation': ref('int_agent_pause_intervals'), 'day': 'session_day',
+     'columns': ['agent_session_id', 'state', 'pause_reason', 'pause_started_at', 'pause_ended_at']},
+    {'relation': ref('int_queue_visits_sessionized'), 'day': 'cast(answered_at as date)', 'reach': 0,
+     'where': 'answered_at is not null and ended_at is not null',
+     'columns': ['agent_id', 'answered_at', 'ended_at']},
+    {'relation': ref('int_queue_visits_sessionized'), 'day': 'cast(ended_at as date)', 'reach': 0,
+     'where': 'answered_at is not null and ended_at is not null',
+     'columns': ['agent_id', 'answered_at', 'ended_at']},
+    {'relation': ref('int_queue_visits_sessionized'), 'day': 'cast(answered_at as date)', 'reach': 'after',
+     'where': 'answered_at is not null and ended_at is null',
+     'columns': ['agent_id', 'answered_at']},
+    {'relation': ref('int_agent_member_aliases'), 'columns': ['member_name', 'agent_id']},
+    {'relation': ref('int_agents_unioned'), 'columns': ['agent_id', 'site_id', 'time_zone']},
+]) %}
 
 with
 
 sessions as (
 
     select * from {{ ref('int_agent_sessions_sessionized') }}
+    where {{ incremental_day_filter('session_started_at', session_days, 'timestamp') }}
 
 ),
 
 pauses as (
 
     select * from {{ ref('int_agent_pause_intervals') }}
+    where {{ incremental_day_filter('session_day', session_days) }}
 
 ),
 
@@ -109,6 +143,7 @@ segments as (
     select
         sessions.agent_id,
         elementary_segments.agent_session_id,
+        cast(sessions.session_started_at as date) as session_day,
         elementary_segments.segment_started_at,
         elementary_segments.segment_ended_at
     from elementary_segments
@@ -140,6 +175,7 @@ labelled as (
     select
         segments.agent_id,
         segments.agent_session_id,
+        segments.session_day,
         segments.segment_started_at,
         segments.segment_ended_at,
         case
@@ -203,6 +239,7 @@ states as (
     select
         agent_id,
         agent_session_id,
+        session_day,
         state_run_number,
         state,
         pause_reason,
@@ -212,6 +249,7 @@ states as (
     group by
         agent_id,
         agent_session_id,
+        session_day,
         state_run_number,
         state,
         pause_reason
@@ -272,6 +310,7 @@ pieces as (
     select
         agent_id,
         agent_session_id,
+        session_day,
         site_id,
         time_zone,
         state,
@@ -304,6 +343,7 @@ final as (
         {{ contact_center.surrogate_key(['agent_id', 'state_started_at']) }} as agent_state_id,
         agent_id,
         agent_session_id,
+        session_day,
         site_id,
 
         -- state

@@ -11,15 +11,34 @@
     each call takes at most one pause (the nearest, then the earliest).
     acw_seconds: the pause's length for an ended answered call, 0 when it has none, NULL
     when the call was not answered or has not ended.
+    Incremental by call day (DECISIONS.md D183): a visit of call day C ends on C or C + 1
+    (calls last less than a day), so its ACW pause starts between C - 1 and C + 2 (the
+    window crosses midnight), and a pause that changed on day P concerns the visits of call
+    days P - 2 .. P. A rebuilt call day reads, as context, the visits of the day before and
+    after (the other candidates of its pauses) and the pauses of C - 1 .. C + 2.
 */
 
+{{ config(
+    meta={'incremental_day_offsets': [-2, -1, 0]},
+    **incremental_by_day_config('call_day')
+) }}
+
 {%- set window_seconds = var('acw_match_window_seconds', 5) %}
+
+{%- set call_days = incremental_days([
+    {'relation': ref('int_queue_visits_sessionized'), 'day': 'call_day'},
+    {'relation': ref('int_agent_pause_intervals'), 'day': 'cast(pause_started_at as date)',
+     'where': "state = 'acw'",
+     'columns': ['agent_pause_id', 'agent_id', 'pause_started_at', 'pause_ended_at']},
+    {'relation': ref('int_agent_member_aliases'), 'columns': ['member_name', 'agent_id']},
+], offsets=[-2, -1, 0]) %}
 
 with
 
 visits as (
 
     select * from {{ ref('int_queue_visits_sessionized') }}
+    where {{ incremental_day_filter('call_day', incremental_widen_days(call_days, [-1, 0, 1])) }}
 
 ),
 
@@ -33,6 +52,9 @@ acw_pauses as (
 
     select * from {{ ref('int_agent_pause_intervals') }}
     where state = 'acw'
+        and {{ incremental_day_filter(
+            'pause_started_at', incremental_widen_days(call_days, [-1, 0, 1, 2]), 'timestamp'
+        ) }}
 
 ),
 
@@ -112,6 +134,7 @@ final as (
     from visits_with_agent
     left join attributed
         on visits_with_agent.queue_visit_id = attributed.queue_visit_id
+    where {{ incremental_day_filter('visits_with_agent.call_day', call_days) }}
 
 )
 

@@ -16,7 +16,9 @@
 {{ config(**incremental_by_day_config('date_local')) }}
 
 {%- set days = incremental_days([
-    {'relation': ref('fct_agent_states'), 'day': 'state_date'},
+    {'relation': ref('fct_agent_states'), 'day': 'state_date',
+     'columns': ['agent_id', 'site_id', 'state', 'pause_reason', 'state_started_at',
+                 'state_ended_at', 'interval_start_at']},
     {'relation': ref('fct_contacts'), 'day': 'contact_date', 'where': "channel = 'voice'"},
     {'relation': ref('dim_agents'), 'columns': ['agent_id', 'site_id', 'agent_name', 'team']},
     {'relation': ref('int_agent_member_aliases'), 'columns': ['member_name', 'agent_id']},
