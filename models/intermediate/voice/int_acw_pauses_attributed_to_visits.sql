@@ -13,13 +13,15 @@
     when the call was not answered or has not ended.
     Incremental by call day (DECISIONS.md D183): a visit of call day C ends on C or C + 1
     (calls last less than a day), so its ACW pause starts between C - 1 and C + 2 (the
-    window crosses midnight), and a pause that changed on day P concerns the visits of call
-    days P - 2 .. P. A rebuilt call day reads, as context, the visits of the day before and
-    after (the other candidates of its pauses) and the pauses of C - 1 .. C + 2.
+    window crosses midnight); a pause that changed on day P concerns the visits of call
+    days P - 2 .. P + 1, and a visit that changed on day C the visits that compete with it
+    for a pause, of call days C - 1 .. C + 1. A rebuilt call day reads, as context, the
+    visits of the day before and after (the other candidates of its pauses) and the pauses
+    of C - 1 .. C + 2.
 */
 
 {{ config(
-    meta={'incremental_day_offsets': [-2, -1, 0]},
+    meta={'incremental_day_offsets': [-2, -1, 0, 1]},
     **incremental_by_day_config('call_day')
 ) }}
 
@@ -31,7 +33,7 @@
      'where': "state = 'acw'",
      'columns': ['agent_pause_id', 'agent_id', 'pause_started_at', 'pause_ended_at']},
     {'relation': ref('int_agent_member_aliases'), 'columns': ['member_name', 'agent_id']},
-], offsets=[-2, -1, 0]) %}
+], offsets=[-2, -1, 0, 1]) %}
 
 with
 
