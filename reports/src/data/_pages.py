@@ -76,6 +76,15 @@ def write_one(kind: str, slug: str, out: TextIO = sys.stdout) -> None:
         write_rows([d[0] for d in cursor.description], iter(cursor.fetchone, None), out)
 
 
+def run_page_loader(kind: str, param: str, argv: list[str] | None = None) -> None:
+    """The body of a parameterized loader: Framework passes `--<param>=<page name>`."""
+    argv = sys.argv[1:] if argv is None else argv
+    args = dict(a.removeprefix("--").split("=", 1) for a in argv if "=" in a)
+    if param not in args:
+        sys.exit(f"data loader {kind}/[{param}].csv.py: pass --{param}=<page name>")
+    write_one(kind, args[param])
+
+
 def write_period(out: TextIO = sys.stdout) -> None:
     with connect() as con:
         json.dump(period(con, values_query(con)), out)

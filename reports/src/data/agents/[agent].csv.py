@@ -7,9 +7,6 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from _pages import write_one  # noqa: E402
+from _pages import run_page_loader  # noqa: E402
 
-args = dict(a.removeprefix("--").split("=", 1) for a in sys.argv[1:] if "=" in a)
-if "agent" not in args:
-    sys.exit("data loader agents/[agent].csv.py: pass --agent=<page name>")
-write_one("agents", args["agent"])
+run_page_loader("agents", "agent")

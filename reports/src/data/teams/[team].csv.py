@@ -7,9 +7,6 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from _pages import write_one  # noqa: E402
+from _pages import run_page_loader  # noqa: E402
 
-args = dict(a.removeprefix("--").split("=", 1) for a in sys.argv[1:] if "=" in a)
-if "team" not in args:
-    sys.exit("data loader teams/[team].csv.py: pass --team=<page name>")
-write_one("teams", args["team"])
+run_page_loader("teams", "team")
