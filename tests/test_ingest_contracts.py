@@ -117,6 +117,33 @@ def test_the_volume_baseline(con, landing: Path) -> None:
     )
 
 
+def test_a_daily_file_is_compared_with_the_files_of_its_weekday(con, landing: Path) -> None:
+    # three weeks from Monday 2024-01-01: 60 rows on weekdays, 30 on weekends
+    for day in range(21):
+        calls = 10 if day % 7 in (5, 6) else 20
+        stamp = 1704100000 + day * 86400
+        put(landing, f"{QL}/queue_log-202401{day + 1:02d}", queue_log(calls, stamp))
+    assert {r.status for r in load_source(con, landing, "asterisk_queue_log")} == {"loaded"}
+    saturday = volume_baseline(con, "asterisk_queue_log", f"{QL}/queue_log-20240127", VolumeRule())
+    assert (saturday.median, saturday.min_rows, saturday.history) == (30.0, 3, 3)
+    assert saturday.note == (
+        "10% to 500% of the median 30 rows of the last 3 files of source asterisk_queue_log on a "
+        "Saturday"
+    )
+    # a quiet Saturday (3 rows) loads; against every day's median (60 rows) it would not
+    put(landing, f"{QL}/queue_log-20240127", queue_log(1, 1704100000 + 26 * 86400))
+    (loaded,) = [
+        r for r in load_source(con, landing, "asterisk_queue_log") if r.file_name.endswith("27")
+    ]
+    assert loaded.status == "loaded", loaded.message
+    # no date in the name, or too few files of the weekday: the latest files of every day
+    assert volume_baseline(con, "asterisk_queue_log", "x", VolumeRule()).median == 60.0
+    strict = VolumeRule(min_history_files=5)
+    assert volume_baseline(con, "asterisk_queue_log", f"{QL}/queue_log-20240203", strict).note == (
+        "10% to 500% of the median 60 rows of the last 14 files of source asterisk_queue_log"
+    )
+
+
 def test_volume_settings_from_the_environment(monkeypatch) -> None:
     monkeypatch.setenv("CCWH_VOLUME_MIN_RATIO", "0.2")
     monkeypatch.setenv("CCWH_VOLUME_HISTORY_FILES", "28")

@@ -22,10 +22,11 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import statistics
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import duckdb
@@ -277,12 +278,15 @@ class VolumeRule:
     """A file's rows compared with the recent files of its source in the ledger.
 
     The baseline is the median rows loaded per file over the latest `history_files` files of
-    the same source (their current versions; a mapped source: the same folder). A file with
-    fewer rows than `min_ratio` x the baseline or more than `max_ratio` x it breaks its contract.
-    With fewer than `min_history_files` earlier files the volume is not checked (a note says
-    so). Each value can be set in the environment: CCWH_VOLUME_MIN_RATIO (default 0.1),
-    CCWH_VOLUME_MAX_RATIO (5), CCWH_VOLUME_HISTORY_FILES (14), CCWH_VOLUME_MIN_HISTORY (3);
-    CCWH_VOLUME_CHECK=0 turns the check off.
+    the same source (their current versions; a mapped source: the same folder). A daily file
+    (a date in its name) is compared with the files of the same weekday when at least
+    `min_history_files` of them are in the ledger, so that weekend files are not read as
+    incomplete weekday files (DECISIONS.md D203); otherwise with the latest files of every
+    day. A file with fewer rows than `min_ratio` x the baseline or more than `max_ratio` x it
+    breaks its contract. With fewer than `min_history_files` earlier files the volume is not
+    checked (a note says so). Each value can be set in the environment: CCWH_VOLUME_MIN_RATIO
+    (default 0.1), CCWH_VOLUME_MAX_RATIO (5), CCWH_VOLUME_HISTORY_FILES (14),
+    CCWH_VOLUME_MIN_HISTORY (3); CCWH_VOLUME_CHECK=0 turns the check off.
     """
 
     min_ratio: float = 0.1
@@ -322,6 +326,21 @@ VOLUME_NOT_COMPARABLE: dict[str, str] = {
 }
 
 
+# a date in a file's name: 20260620, 2026-06-20 or 2026_06_20 (not inside a longer number)
+_NAME_DATE = re.compile(r"(?<!\d)(\d{4})[-_]?(\d{2})[-_]?(\d{2})(?!\d)")
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def name_date(file_name: str) -> date | None:
+    """The date a file's name carries (its last one), or None."""
+    for match in reversed(list(_NAME_DATE.finditer(file_name.rsplit("/", 1)[-1]))):
+        try:
+            return date(*(int(g) for g in match.groups()))
+        except ValueError:
+            continue
+    return None
+
+
 @dataclass(frozen=True)
 class VolumeBaseline:
     """The expected row range of a file, or why there is none (`note`)."""
@@ -349,22 +368,31 @@ def volume_baseline(
         folder = file_name.rsplit("/", 1)[0] + "/"
         scope, where = f"folder {folder}", "AND starts_with(file_name, ?)"
         params.append(folder)
-    rows = [
-        int(r[0])
-        for r in con.execute(
-            f"""
-            WITH current_versions AS (
-                SELECT file_name, rows_loaded, loaded_at,
-                       row_number() OVER (PARTITION BY file_name ORDER BY loaded_at DESC) AS n
-                FROM raw_ingest.file_ledger
-                WHERE source = ? AND status IN ('loaded', 'replaced') {where}
-            )
-            SELECT rows_loaded FROM current_versions WHERE n = 1
-            ORDER BY loaded_at DESC, file_name DESC LIMIT ?
-            """,
-            [*params, rule.history_files],
-        ).fetchall()
-    ]
+    # enough of the latest files to find `history_files` of the same weekday (one a week)
+    latest = con.execute(
+        f"""
+        WITH current_versions AS (
+            SELECT file_name, rows_loaded, loaded_at,
+                   row_number() OVER (PARTITION BY file_name ORDER BY loaded_at DESC) AS n
+            FROM raw_ingest.file_ledger
+            WHERE source = ? AND status IN ('loaded', 'replaced') {where}
+        )
+        SELECT file_name, rows_loaded FROM current_versions WHERE n = 1
+        ORDER BY loaded_at DESC, file_name DESC LIMIT ?
+        """,
+        [*params, rule.history_files * 7],
+    ).fetchall()
+    rows = [int(r) for _, r in latest[: rule.history_files]]
+    day = name_date(file_name)
+    if day is not None:
+        same_weekday = [
+            int(r)
+            for f, r in latest
+            if (d := name_date(f)) is not None and d.weekday() == day.weekday()
+        ][: rule.history_files]
+        if len(same_weekday) >= rule.min_history_files:
+            rows = same_weekday
+            scope = f"{scope} on a {WEEKDAYS[day.weekday()]}"
     if len(rows) < rule.min_history_files:
         return VolumeBaseline(
             None, None, None, len(rows),
