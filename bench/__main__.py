@@ -12,6 +12,12 @@ bench/runs/<size>/landing, then run and measure each stage as its own process:
 
 then land the last day's files and run ingest, dbt, site and publish again (the daily
 run). With --spark: copy the raw layer to a local Spark and `dbt build` there (issue 8).
+
+Every stage's result is also kept in bench/runs/<size>/logs/<run>-<stage>.json. With
+--reuse-ingest, a size whose earlier run ingested its landing folder starts at the full
+build's dbt stage: the floor and the ingestion are the earlier run's (their records say
+so), for re-measuring the build of a large center without its hour of simulation and
+ingestion. --dbt-threads sets dbt's threads (the profile's 2 otherwise).
 Results: bench/results.json (merged per size with earlier runs) and bench/RESULTS.md.
 """
 
@@ -196,8 +202,29 @@ def dbt_node_timings(target: Path, top: int = 15) -> list[dict[str, object]]:
     ] + [{"node": "(all nodes)", "count": len(results)}]
 
 
+def stage_record(work: Path, label: str, name: str) -> Path:
+    return work / "logs" / f"{label}-{name}.json"
+
+
+def load_stage(work: Path, label: str, name: str) -> StageResult:
+    """A stage result an earlier run kept (`--reuse-ingest`), marked as reused."""
+    path = stage_record(work, label, name)
+    if not path.exists():
+        raise SystemExit(f"bench: --reuse-ingest needs {path} from an earlier run of this size")
+    r = StageResult(**json.loads(path.read_text()))
+    r.extra["reused"] = r.extra.get("reused") or "measured by an earlier run of this size"
+    return r
+
+
 def pipeline_stages(
-    work: Path, env: dict[str, str], label: str, *, full_refresh: bool, publish: bool
+    work: Path,
+    env: dict[str, str],
+    label: str,
+    *,
+    full_refresh: bool,
+    publish: bool,
+    reuse_ingest: bool = False,
+    dbt_threads: int | None = None,
 ) -> list[StageResult]:
     target = work / "target"
     logs = work / "logs"
@@ -215,9 +242,14 @@ def pipeline_stages(
             flush=True,
         )
         stages.append(r)
+        stage_record(work, label, name).write_text(json.dumps(asdict(r), indent=2) + "\n")
         return r
 
-    stage("ingest", [str(BIN / "ccwh"), "ingest"])
+    if reuse_ingest:
+        stages.append(load_stage(work, label, "ingest"))
+        print(f"  {label} ingest: reused ({stages[-1].seconds:.1f} s)", flush=True)
+    else:
+        stage("ingest", [str(BIN / "ccwh"), "ingest"])
     dbt = [
         str(BIN / "dbt"),
         "build",
@@ -228,6 +260,8 @@ def pipeline_stages(
     ]
     if full_refresh:
         dbt.append("--full-refresh")
+    if dbt_threads:
+        dbt += ["--threads", str(dbt_threads)]
     r = stage("dbt", dbt)
     r.extra["slowest_nodes"] = dbt_node_timings(target)
     stage("site", [str(BIN / "ccwh"), "site", "build"])
@@ -333,29 +367,46 @@ def run_spark_only(name: str, earlier: dict[str, object]) -> dict[str, object]:
     }
 
 
-def run_size(name: str, fresh_sim: bool, spark: bool, publish: bool) -> dict[str, object]:
+def run_size(
+    name: str,
+    fresh_sim: bool,
+    spark: bool,
+    publish: bool,
+    *,
+    reuse_ingest: bool = False,
+    dbt_threads: int | None = None,
+) -> dict[str, object]:
     days, agents = SIZES[name]
     work = WORK_DIR / name
     work.mkdir(parents=True, exist_ok=True)
     print(f"{name}: {days} days x {agents} agents (+1 day for the daily run)")
-    sim = simulate(name, work, days, agents, fresh_sim)
+    sim = simulate(name, work, days, agents, fresh_sim and not reuse_ingest)
     print(
         f"  simulate: {sim['seconds']:.1f} s{' (reused)' if sim['reused'] else ''}: "
         f"{sim['summary']}"
     )
-    for folder in ("landing", "warehouse", "dist", "target", "spark", "raw_export", "logs"):
-        shutil.rmtree(work / folder, ignore_errors=True)
     new_day = START + timedelta(days=days)
-    land(work, new_day, new_day=False)
     env = base_env(work)
-
-    floor = run_stage(
-        "floor",
-        [str(BIN / "python"), "-m", "bench.floor", str(work / "landing")],
-        env=env,
-        cwd=PROJECT_DIR,
-        log_path=work / "floor.json",
-    )
+    if reuse_ingest:
+        # the landing folder (every day but the last) and the ingested warehouse stay
+        for folder in ("dist", "target", "spark", "raw_export"):
+            shutil.rmtree(work / folder, ignore_errors=True)
+        if any(_day_of(p) == new_day for p in (work / "landing").rglob("*") if p.is_file()):
+            raise SystemExit(f"bench {name}: the landing already holds {new_day}; run in full")
+        floor = load_stage(work, "full", "floor")
+    else:
+        for folder in ("landing", "warehouse", "dist", "target", "spark", "raw_export", "logs"):
+            shutil.rmtree(work / folder, ignore_errors=True)
+        land(work, new_day, new_day=False)
+        floor = run_stage(
+            "floor",
+            [str(BIN / "python"), "-m", "bench.floor", str(work / "landing")],
+            env=env,
+            cwd=PROJECT_DIR,
+            log_path=work / "floor.json",
+        )
+        (work / "logs").mkdir(parents=True, exist_ok=True)
+        stage_record(work, "full", "floor").write_text(json.dumps(asdict(floor), indent=2) + "\n")
     floor_info = json.loads((work / "floor.json").read_text())
     rows = int(floor_info["rows"])
     print(
@@ -364,12 +415,22 @@ def run_size(name: str, fresh_sim: bool, spark: bool, publish: bool) -> dict[str
     )
 
     landing_all = landing_size(work / "landing")
-    full = pipeline_stages(work, env, "full", full_refresh=True, publish=publish)
+    full = pipeline_stages(
+        work,
+        env,
+        "full",
+        full_refresh=True,
+        publish=publish,
+        reuse_ingest=reuse_ingest,
+        dbt_threads=dbt_threads,
+    )
     counts = count_rows(work / "warehouse" / "ccwh.duckdb")
 
     new_files = land(work, new_day, new_day=True)
     new_rows = sum(sum(1 for _ in open(p, "rb")) for p in new_files)
-    daily = pipeline_stages(work, env, "daily", full_refresh=False, publish=publish)
+    daily = pipeline_stages(
+        work, env, "daily", full_refresh=False, publish=publish, dbt_threads=dbt_threads
+    )
 
     spark_results = spark_stages(work, env) if spark else []
 
@@ -381,6 +442,8 @@ def run_size(name: str, fresh_sim: bool, spark: bool, publish: bool) -> dict[str
     return {
         "size": name,
         "machine": machine(),
+        "dbt_threads": dbt_threads or "profile (2)",
+        "reused_ingest": reuse_ingest,
         "days": days,
         "agents": agents,
         "simulate": sim,
@@ -429,6 +492,14 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="only the Spark stages, on the warehouse of the last run of a size",
     )
+    parser.add_argument(
+        "--reuse-ingest",
+        action="store_true",
+        help="start at the full build's dbt stage on the warehouse an earlier run ingested",
+    )
+    parser.add_argument(
+        "--dbt-threads", type=int, default=None, help="dbt's threads (the profile's 2 otherwise)"
+    )
     args = parser.parse_args(argv)
     sizes = [s.strip() for s in args.sizes.split(",") if s.strip()]
     unknown = [s for s in sizes if s not in SIZES]
@@ -442,7 +513,14 @@ def main(argv: list[str] | None = None) -> int:
         if args.spark_only:
             results["sizes"][name] = run_spark_only(name, results["sizes"][name])
         else:
-            results["sizes"][name] = run_size(name, args.fresh_sim, args.spark, publish)
+            results["sizes"][name] = run_size(
+                name,
+                args.fresh_sim,
+                args.spark,
+                publish,
+                reuse_ingest=args.reuse_ingest,
+                dbt_threads=args.dbt_threads,
+            )
         RESULTS_JSON.write_text(json.dumps(results, indent=2) + "\n")
         write_report(results, BENCH_DIR / "RESULTS.md")
     print(
