@@ -210,11 +210,7 @@ lost_in_queue_log as (
         on join_failures.call_id = join_failure_cdr_details.call_id
     left join queue_config
         on join_failures.queue_id = queue_config.queue_id
-        and queue_config.valid_from <= cast(join_failures.event_at as date)
-        and (
-            queue_config.valid_to is null
-            or cast(join_failures.event_at as date) < queue_config.valid_to
-        )
+        and {{ config_in_force_on('queue_config', 'cast(join_failures.event_at as date)') }}
 
 ),
 

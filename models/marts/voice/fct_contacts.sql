@@ -68,11 +68,7 @@ located as (
     from contacts
     left join queue_config as queue_sites
         on contacts.queue_id = queue_sites.queue_id
-        and queue_sites.valid_from <= cast(contacts.counted_at as date)
-        and (
-            queue_sites.valid_to is null
-            or cast(contacts.counted_at as date) < queue_sites.valid_to
-        )
+        and {{ config_in_force_on('queue_sites', 'cast(contacts.counted_at as date)') }}
 
 ),
 
@@ -113,11 +109,7 @@ thresholded as (
         on localized.channel = channel_config.channel
     left join queue_config
         on localized.queue_id = queue_config.queue_id
-        and queue_config.valid_from <= cast(localized.counted_at_local as date)
-        and (
-            queue_config.valid_to is null
-            or cast(localized.counted_at_local as date) < queue_config.valid_to
-        )
+        and {{ config_in_force_on('queue_config', 'cast(localized.counted_at_local as date)') }}
 
 ),
 

@@ -107,11 +107,7 @@ targeted as (
     from aggregated
     left join queue_config
         on aggregated.queue_id = queue_config.queue_id
-        and queue_config.valid_from <= aggregated.date_local
-        and (
-            queue_config.valid_to is null
-            or aggregated.date_local < queue_config.valid_to
-        )
+        and {{ config_in_force_on('queue_config', 'aggregated.date_local') }}
 
 ),
 

@@ -69,19 +69,31 @@ schedule_first_interval as (
 
 ),
 
+schedule_spans as (
+
+    select
+        schedule_first_interval.*,
+        {{ dbt.datediff('first_interval_start_at', 'activity_ended_at', 'second') }} as seconds_to_end
+    from schedule_first_interval
+
+),
+
 schedule_intervals as (
 
     select
-        schedule_first_interval.agent_id,
-        schedule_first_interval.schedule_date,
-        schedule_first_interval.activity,
-        schedule_first_interval.activity_started_at,
-        schedule_first_interval.activity_ended_at,
-        {{ dbt.dateadd('minute', 'spine.n * ' ~ interval_minutes, 'schedule_first_interval.first_interval_start_at') }} as interval_start_at,
-        {{ dbt.dateadd('minute', '(spine.n + 1) * ' ~ interval_minutes, 'schedule_first_interval.first_interval_start_at') }} as interval_end_at
-    from schedule_first_interval
-    cross join {{ contact_center.number_spine(3) }} as spine
-    where {{ dbt.dateadd('minute', 'spine.n * ' ~ interval_minutes, 'schedule_first_interval.first_interval_start_at') }} < schedule_first_interval.activity_ended_at
+        schedule_spans.agent_id,
+        schedule_spans.schedule_date,
+        schedule_spans.activity,
+        schedule_spans.activity_started_at,
+        schedule_spans.activity_ended_at,
+        {{ dbt.dateadd('minute', 'spine.n * ' ~ interval_minutes, 'schedule_spans.first_interval_start_at') }} as interval_start_at,
+        {{ dbt.dateadd('minute', '(spine.n + 1) * ' ~ interval_minutes, 'schedule_spans.first_interval_start_at') }} as interval_end_at
+    from schedule_spans
+    -- the intervals the activity reaches (start + n x interval < end), as a comparison of
+    -- numbers: DuckDB joins it by range, where the same test on timestamps made it a nested
+    -- loop over every activity and all 1,000 numbers (D202)
+    inner join {{ contact_center.number_spine(3) }} as spine
+        on spine.n * {{ interval_minutes * 60 }} < schedule_spans.seconds_to_end
 
 ),
 

@@ -101,11 +101,7 @@ destination_queues as (
     from deduplicated
     left join queue_config
         on trim(deduplicated.dst) = queue_config.extension
-        and queue_config.valid_from <= cast(deduplicated.call_start as date)
-        and (
-            queue_config.valid_to is null
-            or cast(deduplicated.call_start as date) < queue_config.valid_to
-        )
+        and {{ config_in_force_on('queue_config', 'cast(deduplicated.call_start as date)') }}
 
 ),
 

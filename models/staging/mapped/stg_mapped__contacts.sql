@@ -70,11 +70,7 @@ located as (
     from latest
     left join queue_config
         on latest.queue_id = queue_config.queue_id
-        and queue_config.valid_from <= cast(coalesce(latest.queued_at, latest.arrived_at) as date)
-        and (
-            queue_config.valid_to is null
-            or cast(coalesce(latest.queued_at, latest.arrived_at) as date) < queue_config.valid_to
-        )
+        and {{ config_in_force_on('queue_config', 'cast(coalesce(latest.queued_at, latest.arrived_at) as date)') }}
 
 ),
 
