@@ -124,6 +124,35 @@ def test_kpi_channel_daily_reconciles_with_fct_contacts(con) -> None:
     assert email_backlog > 0
 
 
+def test_chat_concurrency_is_the_help_desk_tickets_concurrency(pipeline_run, con) -> None:
+    # the latest version of each ticket (later files win), as stg_digital__contacts keeps
+    concurrency = {
+        t["ticket_id"].strip(): t["concurrency"]
+        for t in landing_rows(pipeline_run.landing_dir, "digital/contacts")
+    }
+    answered_chats = [
+        row[0]
+        for row in con.execute(
+            "select call_id from marts.fct_contacts where source_system = 'helpdesk' "
+            "and channel = 'chat' and direction = 'inbound' and is_answered"
+        ).fetchall()
+    ]
+    values = [int(concurrency[c]) for c in answered_chats if concurrency.get(c, "").strip()]
+    assert len(values) > 50
+    got = one(
+        con,
+        "select sum(chat_concurrency_denominator), sum(chat_concurrency_numerator) "
+        "from marts.kpi_channel_daily where channel = 'chat'",
+    )
+    assert (int(got[0]), int(got[1])) == (len(values), sum(values))
+    # no concurrency on the other digital channels
+    assert one(
+        con,
+        "select coalesce(sum(chat_concurrency_denominator), 0) from marts.kpi_channel_daily "
+        "where channel <> 'chat'",
+    ) == (0,)
+
+
 def test_self_service_identity_and_transfers_match_the_pbx_calls(pipeline_run, con) -> None:
     sessions = landing_rows(pipeline_run.landing_dir, "ivr/sessions")
     entries, contained, transferred, without_repeat = one(
