@@ -26,6 +26,10 @@
 ) }}
 
 {%- set window_seconds = var('acw_match_window_seconds', 5) %}
+{%- if window_seconds | int >= 1800 %}
+    {{ exceptions.raise_compiler_error(
+        "acw_match_window_seconds must be under 1800 (the match goes by the hour)") }}
+{%- endif %}
 
 {%- set call_days = incremental_days([
     {'relation': ref('int_queue_visits_sessionized'), 'day': 'call_day'},
@@ -71,25 +75,53 @@ visits_with_agent as (
 
 ),
 
+-- the hours a pause matching the call can start in (the window is shorter than an hour, so
+-- one or two): the join then hashes on agent and hour instead of comparing every call of an
+-- agent with all the agent's pauses (a year: ~13,000 x 13,000 per agent; D204)
+ended_visits as (
+
+    select
+        queue_visit_id,
+        resolved_agent_id,
+        ended_at,
+        {{ dbt.date_trunc('hour', dbt.dateadd('second', -1 * window_seconds, 'ended_at')) }}
+            as match_hour
+    from visits_with_agent
+    where is_answered
+        and ended_at is not null
+
+    union
+
+    select
+        queue_visit_id,
+        resolved_agent_id,
+        ended_at,
+        {{ dbt.date_trunc('hour', dbt.dateadd('second', window_seconds, 'ended_at')) }}
+            as match_hour
+    from visits_with_agent
+    where is_answered
+        and ended_at is not null
+
+),
+
 candidates as (
 
     select
-        visits_with_agent.queue_visit_id,
-        visits_with_agent.ended_at,
+        ended_visits.queue_visit_id,
+        ended_visits.ended_at,
         acw_pauses.agent_pause_id,
         acw_pauses.pause_started_at,
         acw_pauses.pause_seconds,
-        abs({{ dbt.datediff('visits_with_agent.ended_at', 'acw_pauses.pause_started_at', 'second') }})
+        abs({{ dbt.datediff('ended_visits.ended_at', 'acw_pauses.pause_started_at', 'second') }})
             as gap_seconds
-    from visits_with_agent
+    from ended_visits
     inner join acw_pauses
-        on visits_with_agent.resolved_agent_id = acw_pauses.agent_id
+        on ended_visits.resolved_agent_id = acw_pauses.agent_id
+        and ended_visits.match_hour = {{ dbt.date_trunc('hour', 'acw_pauses.pause_started_at') }}
         and acw_pauses.pause_started_at
-            >= {{ dbt.dateadd('second', -1 * window_seconds, 'visits_with_agent.ended_at') }}
+            >= {{ dbt.dateadd('second', -1 * window_seconds, 'ended_visits.ended_at') }}
         and acw_pauses.pause_started_at
-            <= {{ dbt.dateadd('second', window_seconds, 'visits_with_agent.ended_at') }}
-    where visits_with_agent.is_answered
-        and visits_with_agent.ended_at is not null
+            <= {{ dbt.dateadd('second', window_seconds, 'ended_visits.ended_at') }}
 
 ),
 
