@@ -12,6 +12,13 @@ from pathlib import Path
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
 
+def duckdb_memory_limit() -> str:
+    """DuckDB's memory limit for the project's heavy connections (CCWH_DUCKDB_MEMORY_LIMIT,
+    3GB, the same as the dbt profile's): DuckDB's own default is 80 % of the machine's memory,
+    and the pipeline's target is 4 GiB in all (bench/RESULTS.md)."""
+    return os.environ.get("CCWH_DUCKDB_MEMORY_LIMIT", "3GB")
+
+
 def _path(env: str, default: str) -> Path:
     value = Path(os.environ.get(env, default))
     return value if value.is_absolute() else PROJECT_DIR / value

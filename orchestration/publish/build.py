@@ -16,7 +16,7 @@ from pathlib import Path
 
 import duckdb
 
-from orchestration.config import PROJECT_DIR
+from orchestration.config import PROJECT_DIR, duckdb_memory_limit
 
 MARTS_SCHEMA = "marts"
 
@@ -133,12 +133,14 @@ def open_warehouse(warehouse_path: Path) -> duckdb.DuckDBPyConnection:
             "(`make run` or `ccwh run`)"
         )
     try:
-        return duckdb.connect(str(warehouse_path), read_only=True)
+        con = duckdb.connect(str(warehouse_path), read_only=True)
     except duckdb.IOException as error:
         raise PublishError(
             f"publish: cannot open {warehouse_path} read-only ({error}); a pipeline run is "
             "writing it: publish after it ends"
         ) from error
+    con.execute(f"set memory_limit = '{duckdb_memory_limit()}'")
+    return con
 
 
 def mart_tables(con: duckdb.DuckDBPyConnection, catalog: str | None = None) -> list[MartTable]:

@@ -25,6 +25,7 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration.config import duckdb_memory_limit
 from orchestration.publish.build import (
     MARTS_SCHEMA,
     BuildInfo,
@@ -65,6 +66,8 @@ def write_snapshot(warehouse_path: Path, out_path: Path, build: BuildInfo) -> li
         source.close()
     try:
         con = duckdb.connect(str(tmp))
+        # the copy of the year's facts took 4.3 GiB under DuckDB's default limit
+        con.execute(f"set memory_limit = '{duckdb_memory_limit()}'")
         try:
             wh = str(Path(warehouse_path).resolve()).replace("'", "''")
             snap = con.execute("select current_database()").fetchone()[0]
