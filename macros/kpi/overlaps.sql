@@ -52,3 +52,26 @@
         cast(sum(duration_seconds) as {{ dbt.type_bigint() }}) as logged_in_seconds,
         cast({{ contact_center.sum_where('duration_seconds', "state in ('available', 'on_contact', 'acw')") }} as {{ dbt.type_bigint() }}) as on_queue_seconds
 {%- endmacro %}
+
+{#-
+    The schedule activities of `schedules` (a relation with activity_started_at and
+    activity_ended_at), one row per UTC day a state overlapping the activity can start on:
+    from the day before the activity starts to the day it ends (a state lies inside one
+    interval, shorter than a day; tests/dbt assert_agent_states_within_their_interval). The
+    adherence marts join states to it on agent and `match_day` = the state's start day, so
+    each (state, activity) pair is found once and the time test runs on one day's
+    activities, not on every activity of the agent's history (DECISIONS.md D205).
+-#}
+{% macro schedule_activities_by_match_day(schedules) -%}
+    (
+        select
+            {{ schedules }}.*,
+            cast({{ dbt.dateadd('day', 'spine.n - 1', 'cast(' ~ schedules ~ '.activity_started_at as date)') }} as date)
+                as match_day
+        from {{ schedules }}
+        inner join {{ contact_center.number_spine(3) }} as spine
+            on spine.n <= {{ dbt.datediff(
+                'cast(' ~ schedules ~ '.activity_started_at as date)',
+                'cast(' ~ schedules ~ '.activity_ended_at as date)', 'day') }} + 1
+    )
+{%- endmacro %}

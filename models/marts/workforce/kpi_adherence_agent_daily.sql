@@ -71,8 +71,9 @@ state_overlaps as (
             'agent_states.state_started_at', 'agent_states.state_ended_at',
             'schedules.activity_started_at', 'schedules.activity_ended_at') }} as overlap_seconds
     from agent_states
-    inner join schedules
+    inner join {{ contact_center.schedule_activities_by_match_day('schedules') }} as schedules
         on agent_states.agent_id = schedules.agent_id
+        and cast(agent_states.state_started_at as date) = schedules.match_day
         and agent_states.state_started_at < schedules.activity_ended_at
         and agent_states.state_ended_at > schedules.activity_started_at
 
