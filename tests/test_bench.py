@@ -46,3 +46,25 @@ def test_floor_reads_every_line_of_every_landing_file(tmp_path: Path) -> None:
     assert floor["cdr"]["rows"] == 1
     assert floor["rows"] == 5
     assert floor["bytes"] == sum(p.stat().st_size for p in tmp_path.rglob("*") if p.is_file())
+
+
+def test_a_reused_stage_comes_back_marked_and_a_missing_one_stops_the_bench(
+    tmp_path: Path,
+) -> None:
+    import json
+    from dataclasses import asdict
+
+    import pytest
+
+    from bench.__main__ import load_stage, stage_record
+
+    (tmp_path / "logs").mkdir()
+    measured = run_stage("ingest", [sys.executable, "-c", "pass"])
+    stage_record(tmp_path, "full", "ingest").write_text(json.dumps(asdict(measured)))
+    reused = load_stage(tmp_path, "full", "ingest")
+    assert (reused.name, reused.seconds, reused.returncode) == (
+        "ingest", measured.seconds, 0,
+    )  # fmt: skip
+    assert reused.extra["reused"] == "measured by an earlier run of this size"
+    with pytest.raises(SystemExit, match="--reuse-ingest needs .*full-floor.json"):
+        load_stage(tmp_path, "full", "floor")
