@@ -12,16 +12,14 @@ The Asterisk queue_log and CDR, which PBXs write one file per day, also have a d
 partitioned path (`ingest_daily` assets, `orchestration/sensors.py`).
 """
 
-import re
 import warnings
-from datetime import date
 from pathlib import Path
 
 import dagster as dg
 
 from orchestration.ingest import FileResult, connect, load_source
 from orchestration.ingest.extracts import EXTRACTS
-from orchestration.ingest.files import discover
+from orchestration.ingest.files import discover, name_day
 from orchestration.resources import WarehouseResource
 
 # source key → (asset key, description)
@@ -157,20 +155,13 @@ DAILY_SOURCES = ("asterisk_queue_log", "asterisk_cdr")
 DAILY_START = "2015-01-01"
 # end_offset=1: today's file of a PBX whose day is ahead of UTC is already a partition
 daily_partitions = dg.DailyPartitionsDefinition(start_date=DAILY_START, end_offset=1)
-_FILE_DAY = re.compile(r"(?<![0-9])(\d{4})-?(\d{2})-?(\d{2})(?![0-9])")
 
 
 def file_day(path: Path | str) -> str | None:
     """The day in a file's name ('2024-01-27' for queue_log-20240127, Master-20240127.csv),
     or None when the name has no valid date after DAILY_START (the unpartitioned path)."""
-    found = _FILE_DAY.findall(Path(path).name)
-    if not found:
-        return None
-    try:
-        day = date(*(int(part) for part in found[-1]))
-    except ValueError:
-        return None
-    return day.isoformat() if day.isoformat() >= DAILY_START else None
+    day = name_day(path)
+    return day.isoformat() if day is not None and day.isoformat() >= DAILY_START else None
 
 
 def _daily_asset(source: str) -> dg.AssetsDefinition:

@@ -22,16 +22,16 @@ from __future__ import annotations
 
 import math
 import os
-import re
 import statistics
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import duckdb
 
 from .extracts import EXTRACTS, extract_suite
+from .files import name_day
 from .schema import AGENTS, CDR, CONTACT_TRACE_RECORDS, MAPPED_CONTACTS, QUEUE_LOG, RAW_TABLES
 
 if TYPE_CHECKING:
@@ -326,19 +326,7 @@ VOLUME_NOT_COMPARABLE: dict[str, str] = {
 }
 
 
-# a date in a file's name: 20260620, 2026-06-20 or 2026_06_20 (not inside a longer number)
-_NAME_DATE = re.compile(r"(?<!\d)(\d{4})[-_]?(\d{2})[-_]?(\d{2})(?!\d)")
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-
-
-def name_date(file_name: str) -> date | None:
-    """The date a file's name carries (its last one), or None."""
-    for match in reversed(list(_NAME_DATE.finditer(file_name.rsplit("/", 1)[-1]))):
-        try:
-            return date(*(int(g) for g in match.groups()))
-        except ValueError:
-            continue
-    return None
 
 
 @dataclass(frozen=True)
@@ -383,12 +371,12 @@ def volume_baseline(
         [*params, rule.history_files * 7],
     ).fetchall()
     rows = [int(r) for _, r in latest[: rule.history_files]]
-    day = name_date(file_name)
+    day = name_day(file_name)
     if day is not None:
         same_weekday = [
             int(r)
             for f, r in latest
-            if (d := name_date(f)) is not None and d.weekday() == day.weekday()
+            if (d := name_day(f)) is not None and d.weekday() == day.weekday()
         ][: rule.history_files]
         if len(same_weekday) >= rule.min_history_files:
             rows = same_weekday

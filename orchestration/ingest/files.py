@@ -19,8 +19,10 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import re
 import threading
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 # source key -> (folder under the landing dir, glob of the files in it)
@@ -38,6 +40,23 @@ SOURCE_FILES: dict[str, tuple[str, str]] = {
 NOT_DATA: dict[str, tuple[str, ...]] = {"mapped_contacts": ("mapping.yml", "mapping.yaml")}
 
 _CHUNK = 1 << 20
+# a day in a file's name: 20240127 or 2024-01-27, not inside a longer number
+_NAME_DAY = re.compile(r"(?<![0-9])(\d{4})-?(\d{2})-?(\d{2})(?![0-9])")
+
+
+def name_day(path: Path | str) -> date | None:
+    """The day a file's name carries (queue_log-20240127, Master-20240127.csv,
+    dialer-2024-01-27.csv): the last date in the name, or None when there is none or the last
+    one is not a valid date. The daily ingestion path and the volume baseline read it."""
+    found = _NAME_DAY.findall(Path(path).name)
+    if not found:
+        return None
+    try:
+        return date(*(int(part) for part in found[-1]))
+    except ValueError:
+        return None
+
+
 # how a line that is not valid UTF-8 is read unless configured (CCWH_LEGACY_ENCODING)
 LEGACY_ENCODING = "latin-1"
 
