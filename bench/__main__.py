@@ -206,6 +206,10 @@ def stage_record(work: Path, label: str, name: str) -> Path:
     return work / "logs" / f"{label}-{name}.json"
 
 
+def save_stage(work: Path, label: str, r: StageResult) -> None:
+    stage_record(work, label, r.name).write_text(json.dumps(asdict(r), indent=2) + "\n")
+
+
 def load_stage(work: Path, label: str, name: str) -> StageResult:
     """A stage result an earlier run kept (`--reuse-ingest`), marked as reused."""
     path = stage_record(work, label, name)
@@ -242,7 +246,7 @@ def pipeline_stages(
             flush=True,
         )
         stages.append(r)
-        stage_record(work, label, name).write_text(json.dumps(asdict(r), indent=2) + "\n")
+        save_stage(work, label, r)
         return r
 
     if reuse_ingest:
@@ -406,7 +410,7 @@ def run_size(
             log_path=work / "floor.json",
         )
         (work / "logs").mkdir(parents=True, exist_ok=True)
-        stage_record(work, "full", "floor").write_text(json.dumps(asdict(floor), indent=2) + "\n")
+        save_stage(work, "full", floor)
     floor_info = json.loads((work / "floor.json").read_text())
     rows = int(floor_info["rows"])
     print(

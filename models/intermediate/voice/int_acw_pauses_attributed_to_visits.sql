@@ -80,27 +80,22 @@ visits_with_agent as (
 -- agent with all the agent's pauses (a year: ~13,000 x 13,000 per agent; D204)
 ended_visits as (
 
+    {%- for edge in [-1, 1] %}
+
     select
         queue_visit_id,
         resolved_agent_id,
         ended_at,
-        {{ dbt.date_trunc('hour', dbt.dateadd('second', -1 * window_seconds, 'ended_at')) }}
+        {{ dbt.date_trunc('hour', dbt.dateadd('second', edge * window_seconds, 'ended_at')) }}
             as match_hour
     from visits_with_agent
     where is_answered
         and ended_at is not null
+    {%- if not loop.last %}
 
     union
-
-    select
-        queue_visit_id,
-        resolved_agent_id,
-        ended_at,
-        {{ dbt.date_trunc('hour', dbt.dateadd('second', window_seconds, 'ended_at')) }}
-            as match_hour
-    from visits_with_agent
-    where is_answered
-        and ended_at is not null
+    {%- endif %}
+    {%- endfor %}
 
 ),
 
