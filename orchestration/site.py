@@ -5,9 +5,10 @@
 1. `node scripts/prepare-offline.mjs`: clears cached data-loader outputs (so every
    build re-reads the warehouse it is given) and fills Framework's npm cache from
    reports/node_modules;
-1b. `python src/data/_pages.py`: the agent and team pages' data files (each page's own rows
-   of kpi_values.csv), all from one pass over the marts, into that cache, where Framework
-   takes them as its parameterized loaders' outputs (else: one process per page);
+1b. `python src/data/_pages.py`: the KPI values summed over agents and teams
+   (kpi_values.csv), the agent, team and family pages' data files and the other loaders'
+   outputs, all from one pass over the marts, into that cache, where Framework takes them
+   as its loaders' outputs (else: one process per page);
 2. `node --import ./scripts/offline-guard.mjs <framework>/bin/observable.js build`: the
    data loaders (src/data/*.py, run with this Python) select from the marts of the
    warehouse named by CCWH_WAREHOUSE; the guard makes any network access fail the build;

@@ -822,6 +822,45 @@ def test_drill_down_filters_change_the_numbers(
     log.assert_clean()
 
 
+def test_a_family_page_loads_its_by_agent_table_on_request(
+    site_url: str, page_and_log: tuple[object, PageLog], mart: duckdb.DuckDBPyConnection
+) -> None:
+    """The by-agent table of a family page reads every agent's days of its KPIs, the
+    page's largest file on a large center: it is fetched when the reader asks for the
+    table, not before (D206); its numbers are the mart's, per agent."""
+    page, log = page_and_log
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    open_page(page, site_url + "en/family/efficiency.html")
+    date_from, date_to, _ = grid_scope(page)
+    assert page.locator('[data-table="by-queue"]').count() == 1
+    assert page.locator('[data-table="by-agent"]').count() == 0
+    assert not [u for u in requested if "/families/" in u]
+    assert [u for u in requested if "/kpi_values." in u]
+    page.locator('[data-toggle="by-agent"] input').check()
+    table = page.locator('[data-table="by-agent"]')
+    table.locator("tbody tr").first.wait_for(timeout=20_000)
+    assert [u for u in requested if "/families/efficiency." in u]
+    name = catalog(mart)["occupancy"]["name_en"]
+    header = table.locator("thead th").all_inner_texts()
+    column = next(i for i, h in enumerate(header) if h.strip().startswith(name))
+    rows = table.locator("tbody tr")
+    checked = 0
+    for i in range(min(rows.count(), 3)):
+        cells = rows.nth(i).locator("td").all_inner_texts()  # a row's label: "Name (id)"
+        agent = next(m.group(1) for c in cells if (m := re.search(r"\(([^()]+)\)$", c.strip())))
+        text = cells[column]
+        expected = mart_value(
+            mart, "occupancy", "kpi_agent_daily", date_from, date_to, {"agent_id": agent}
+        )
+        if expected is None:
+            continue
+        assert text == shown(expected, "percent", "en"), (agent, text, expected)
+        checked += 1
+    assert checked > 0
+    log.assert_clean()
+
+
 def test_phone_width_and_print(built_site: SiteBuild, site_url: str, browser: object) -> None:
     """At 390 px nothing overflows sideways; printed, the navigation and filters go."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)

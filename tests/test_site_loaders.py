@@ -12,6 +12,7 @@ import csv
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -58,12 +59,15 @@ def warehouse(tmp_path: Path) -> Path:
         )
         con.execute(
             """create table marts.kpi_agent_daily as select * from (values
-            ('a1', 'MAD', date '2026-10-05', 50, 100), ('a2', 'MAD', date '2026-10-05', 30, 40))
-            as t(agent_id, site_id, date_local, occupancy_numerator, occupancy_denominator)"""
+            ('a1', 'MAD', date '2026-10-05', 50, 100, 0.85, 600),
+            ('a2', 'MAD', date '2026-10-05', 30, 40, 0.85, 900),
+            ('a3', 'MAD', date '2026-10-05', 20, 60, 0.9, 300))
+            as t(agent_id, site_id, date_local, occupancy_numerator, occupancy_denominator,
+                 occupancy_target, longest_handle_seconds)"""
         )
         con.execute(
             "create table marts.dim_agents as select * from (values ('a1', 'Team A'),"
-            " ('a2', 'Team B')) as t(agent_id, team)"
+            " ('a2', 'Team B'), ('a3', 'Team B')) as t(agent_id, team)"
         )
         con.execute(
             "create table marts.fct_contacts as select * from (values ('q1', 'voice'),"
@@ -80,6 +84,8 @@ def warehouse(tmp_path: Path) -> Path:
                 "max_wait_seconds", formula="max(wait_seconds)"),
             kpi("occupancy", "efficiency", "ratio", "kpi_agent_daily", "occupancy",
                 "occupancy_numerator", "occupancy_denominator"),
+            kpi("longest_handle_seconds", "efficiency", "seconds", "kpi_agent_daily",
+                "longest_handle_seconds", formula="max(handle_seconds)"),
             kpi("csat", "customer_outcomes", "ratio", "kpi_csat_totals kpi_csat_daily", "csat",
                 "csat_numerator", "csat_denominator"),
             kpi("nps", "customer_outcomes", "count", "kpi_survey_daily", "nps"),
@@ -123,25 +129,51 @@ def test_catalog_says_where_each_kpi_is(warehouse: Path) -> None:
 
 
 def test_values_are_the_additive_parts_per_day_and_dimension(warehouse: Path) -> None:
+    """kpi_values.csv: the parts per day, queue, site and channel, summed over agents and
+    teams (D206): the center's pages split by neither."""
     rows = list(csv.DictReader(io.StringIO(run_loader("kpi_values.csv.py", warehouse))))
-    by = {(r["kpi_key"], r["queue_id"] or r["agent_id"], r["date_local"]): r for r in rows}
-    sl = by[("service_level", "q1", "2026-10-05")]
-    assert (sl["numerator"], sl["denominator"], sl["target"]) == ("8", "10", "0.8")
+    assert not any(r["agent_id"] or r["team"] for r in rows)
+    by = {(r["kpi_key"], r["queue_id"], r["date_local"], r["target"]): r for r in rows}
+    sl = by[("service_level", "q1", "2026-10-05", "0.8")]
+    assert (sl["numerator"], sl["denominator"]) == ("8", "10")
     assert sl["channel"] == "voice"  # q1's only channel
-    assert by[("service_level", "q2", "2026-10-05")]["channel"] == ""  # q2 mixes channels
-    assert by[("max_wait_seconds", "q1", "2026-10-06")]["numerator"] == "45"
-    occupancy = by[("occupancy", "a2", "2026-10-05")]
-    assert (occupancy["numerator"], occupancy["denominator"], occupancy["team"]) == (
-        "30",
-        "40",
-        "Team B",
-    )
+    assert by[("service_level", "q2", "2026-10-05", "0.9")]["channel"] == ""  # q2 mixes
+    assert by[("max_wait_seconds", "q1", "2026-10-06", "")]["numerator"] == "45"
+    # three agents' occupancy: summed, apart by target (0.85 for a1 and a2, 0.9 for a3)
+    occupancy = {
+        r["target"]: (r["numerator"], r["denominator"], r["site_id"])
+        for r in rows
+        if r["kpi_key"] == "occupancy"
+    }
+    assert occupancy == {"0.85": ("80", "140", "MAD"), "0.9": ("20", "60", "MAD")}
+    # a longest time: the longest of the agents', not their sum
+    assert by[("longest_handle_seconds", "", "2026-10-05", "")]["numerator"] == "900"
     assert {r["kpi_key"] for r in rows} == {
         "calls_offered",
         "service_level",
         "max_wait_seconds",
         "occupancy",
+        "longest_handle_seconds",
     }
+
+
+def test_a_family_page_file_holds_the_agent_rows_of_its_kpis(warehouse: Path) -> None:
+    """families/<slug>.csv: every agent's rows of the page's KPIs, for its by-agent table."""
+    loader = "families/[family].csv.py"
+    written = run_param_loader(loader, "--family=efficiency", warehouse)
+    rows = list(csv.DictReader(io.StringIO(written)))
+    got = {(r["kpi_key"], r["agent_id"], r["team"], r["numerator"], r["target"]) for r in rows}
+    assert got == {
+        ("occupancy", "a1", "Team A", "50", "0.85"),
+        ("occupancy", "a2", "Team B", "30", "0.85"),
+        ("occupancy", "a3", "Team B", "20", "0.9"),
+        ("longest_handle_seconds", "a1", "Team A", "600", ""),
+        ("longest_handle_seconds", "a2", "Team B", "900", ""),
+        ("longest_handle_seconds", "a3", "Team B", "300", ""),
+    }
+    # a page whose KPIs have no agent rows: the header only
+    empty = run_param_loader(loader, "--family=accessibility", warehouse)
+    assert empty.splitlines() == [empty.splitlines()[0]] and "kpi_key" in empty
 
 
 def test_dimensions_list_the_drill_down_pages(warehouse: Path) -> None:
@@ -212,7 +244,8 @@ def test_one_pass_writes_what_each_loader_writes(prefilled) -> None:
             assert written.pop("built_at") and alone.pop("built_at")
         assert written == alone, name
     dims = json.loads((folder / "dimensions.json").read_text())
-    for kind, param in (("agents", "agent"), ("teams", "team")):
+    dims["families"] = [{"slug": slug} for slug in family_slugs(dims["families"])]
+    for kind, param in (("agents", "agent"), ("teams", "team"), ("families", "family")):
         files = sorted(p.stem for p in (folder / kind).glob("*.csv"))
         assert files == sorted(str(d["slug"]) for d in dims[kind]), kind
         for slug in files[:2] + files[-1:]:
@@ -220,14 +253,41 @@ def test_one_pass_writes_what_each_loader_writes(prefilled) -> None:
             assert (folder / kind / f"{slug}.csv").read_text(encoding="utf-8") == alone
 
 
+def full_values(warehouse: Path) -> list[dict[str, str]]:
+    """The values query's rows (every agent's and team's), as the CSV files write them."""
+    sys.path.insert(0, str(DATA))
+    try:
+        from _catalog import values_query
+        from _warehouse import _plain
+    finally:
+        sys.path.remove(str(DATA))
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        cursor = con.execute(values_query(con))
+        names = [d[0] for d in cursor.description]
+        return [
+            {n: "" if v is None else str(_plain(v)) for n, v in zip(names, row, strict=True)}
+            for row in cursor.fetchall()
+        ]
+
+
+def family_slugs(families: list[str]) -> list[str]:
+    """components/i18n.js familyPages(dims.families), by the slugs _pages.py writes."""
+    sys.path.insert(0, str(DATA))
+    try:
+        from _pages import FAMILY_PAGES, slug_of
+    finally:
+        sys.path.remove(str(DATA))
+    known = {f for fs in FAMILY_PAGES.values() for f in fs}
+    return sorted(set(FAMILY_PAGES) | {slug_of(f) for f in families if f not in known})
+
+
 def test_an_agent_page_gets_only_its_own_rows(prefilled) -> None:
-    """Each agent's file holds exactly the kpi_values rows of that agent (together: every
-    row that has an agent), each team's those of its team; the period every agent page
-    offers spans the agents' daily rows."""
-    _, folder = prefilled
+    """Each agent's file holds exactly the values of that agent (together: every row that
+    has an agent), each team's those of its team; the period every agent page offers spans
+    the agents' daily rows."""
+    warehouse, folder = prefilled
     dims = json.loads((folder / "dimensions.json").read_text())
-    with open(folder / "kpi_values.csv", encoding="utf-8") as f:
-        values = list(csv.DictReader(f))
+    values = full_values(warehouse)
     for kind, key in (("agents", "agent_id"), ("teams", "team")):
         union = []
         for item in dims[kind]:
@@ -243,3 +303,75 @@ def test_an_agent_page_gets_only_its_own_rows(prefilled) -> None:
     period = json.loads((folder / "agent_period.json").read_text())
     days = sorted(r["date_local"] for r in values if r["agent_id"] and r["grain"] == "day")
     assert period == {"from": days[0], "to": days[-1]}
+
+
+def test_the_center_file_sums_the_agents_and_teams(prefilled) -> None:
+    """kpi_values.csv (overview, queue, channel and family pages) is the full values summed
+    over agents and teams per KPI, model, day, queue, site, channel and target (a longest
+    time: the longest), recomputed here in Python; a family page's file holds exactly the
+    agents' rows of its KPIs (D206)."""
+    warehouse, folder = prefilled
+    values = full_values(warehouse)
+    kpis = {k["kpi_key"]: k for k in json.loads((folder / "kpis.json").read_text())}
+    keys = ("kpi_key", "model", "grain", "date_local", "queue_id", "site_id", "channel", "target")
+    expected: dict[tuple, list] = {}
+    for r in values:
+        parts = expected.setdefault(tuple(r[k] for k in keys), [[], []])
+        if r["numerator"]:
+            parts[0].append(float(r["numerator"]))
+        if r["denominator"]:
+            parts[1].append(float(r["denominator"]))
+    with open(folder / "kpi_values.csv", encoding="utf-8") as f:
+        center = list(csv.DictReader(f))
+    assert not any(r["agent_id"] or r["team"] for r in center)
+    assert len(center) == len(expected) < len(values)
+    assert any(kpis[r["kpi_key"]]["aggregation"] == "max" for r in center)
+    for r in center:
+        numerators, denominators = expected[tuple(r[k] for k in keys)]
+        fold = max if kpis[r["kpi_key"]]["aggregation"] == "max" else sum
+        assert float(r["numerator"] or "nan") == pytest.approx(
+            fold(numerators) if numerators else float("nan"), rel=1e-12, nan_ok=True
+        ), r
+        assert float(r["denominator"] or "nan") == pytest.approx(
+            sum(denominators) if denominators else float("nan"), rel=1e-12, nan_ok=True
+        ), r
+    # a family page's by-agent file: the agents' rows of its catalog families' KPIs
+    family_of = {k: e["family"] for k, e in kpis.items()}
+    dims = json.loads((folder / "dimensions.json").read_text())
+    sys.path.insert(0, str(DATA))
+    try:
+        from _pages import FAMILY_PAGES, slug_of
+    finally:
+        sys.path.remove(str(DATA))
+    page_of = {f: slug for slug, fs in FAMILY_PAGES.items() for f in fs}
+    union = []
+    for slug in family_slugs(dims["families"]):
+        with open(folder / "families" / f"{slug}.csv", encoding="utf-8") as f:
+            rows = list(csv.DictReader(f))
+        assert all(r["agent_id"] for r in rows), slug
+        assert {
+            page_of.get(family_of[r["kpi_key"]], slug_of(family_of[r["kpi_key"]])) for r in rows
+        } <= {slug}
+        union += rows
+    expected_rows = [r for r in values if r["agent_id"]]
+    assert len(union) == len(expected_rows) > 0
+    assert sorted(map(tuple, map(dict.values, union))) == sorted(
+        map(tuple, map(dict.values, expected_rows))
+    )
+
+
+def test_the_family_pages_are_those_of_the_site() -> None:
+    """_pages.FAMILY_PAGES lists the pages and catalog families of components/i18n.js."""
+    source = (DATA.parent / "components" / "i18n.js").read_text(encoding="utf-8")
+    block = source[source.index("export const FAMILY_PAGES") :]
+    block = block[: block.index("];")]
+    pages = {
+        slug: re.findall(r'"([^"]+)"', families)
+        for slug, families in re.findall(r'slug: "([^"]+)",\s*families: \[([^\]]*)\]', block)
+    }
+    sys.path.insert(0, str(DATA))
+    try:
+        from _pages import FAMILY_PAGES
+    finally:
+        sys.path.remove(str(DATA))
+    assert pages == FAMILY_PAGES and len(pages) >= 8

@@ -241,6 +241,33 @@ where {m}.{source.date_column} is not null
 group by {group}"""
 
 
+# the columns a roll-up over agents and teams keeps (kpi_values.csv: the center's pages)
+CENTER_KEYS = "kpi_key, model, grain, date_local, queue_id, site_id, channel"
+
+
+def center_query(con: duckdb.DuckDBPyConnection, values: str) -> str:
+    """The rows of `values` summed over agents and teams: what the overview, queue, channel
+    and family pages show, none of which splits by agent or team (D206).
+
+    Exact: the parts are additive (a ratio's numerator and denominator, a count's sum) or
+    a maximum, so the sum (maximum) of the agents' parts is the page's sum (maximum) of
+    the same rows; rows stay apart by target, so a target blended by weight (kpi.js
+    blendedTarget) weighs the same targets with the same weights. The sums add in a fixed
+    order: a sum of doubles depends on its order, and the file's bytes must not."""
+    entries = plan(con, read_catalog(con))
+    maxes = sorted(k for k, e in entries.items() if e.aggregation == "max")
+    is_max = f"kpi_key in ({', '.join(repr(k) for k in maxes)})" if maxes else "false"
+    return f"""select {CENTER_KEYS},
+    cast(null as varchar) as agent_id,
+    cast(null as varchar) as team,
+    case when {is_max} then max(numerator)
+        else sum(numerator order by numerator) end as numerator,
+    sum(denominator order by denominator) as denominator,
+    target
+from ({values})
+group by {CENTER_KEYS}, target"""
+
+
 EMPTY_VALUES = (
     "select null as kpi_key, null as model, null as grain, null::date as date_local,"
     " null as queue_id, null as site_id, null as channel, null as agent_id, null as team,"

@@ -1,22 +1,25 @@
-"""Per-page data: the rows of kpi_values.csv one agent or one team page shows.
+"""Per-page data: the rows of the KPI values each kind of page shows.
 
-An agent page needs that agent's rows only, a team page that team's; reading the whole
-kpi_values.csv (every KPI, day, queue and agent) on each of them made every page's data
-grow with agents × days (DECISIONS.md D191). Files:
+Reading every KPI's rows per day, queue and agent on every page made each page's data grow
+with agents × days (D191; 359 MB on the year of a 300-agent center, D206). Files:
 
-- data/agents/<slug>.csv: the kpi_values rows of one agent (agents/[agent].csv.py);
-- data/teams/<slug>.csv: the kpi_values rows of one team (teams/[team].csv.py);
+- data/kpi_values.csv: the values summed over agents and teams (kpi_values.csv.py), for
+  the overview, queue, channel and family pages, none of which splits by agent or team;
+- data/agents/<slug>.csv: the values of one agent (agents/[agent].csv.py);
+- data/teams/<slug>.csv: the values of one team (teams/[team].csv.py);
+- data/families/<slug>.csv: the agents' values of one family page's KPIs, for its by-agent
+  table, which the page loads on request (families/[family].csv.py);
 - data/agent_period.json: {"from", "to"}, the first and last day of any agent's daily
   rows, so every agent page offers the same period (agent_period.json.py).
 
 Framework runs a parameterized loader once per page parameter: one Python process (and
 one pass over the marts) per agent. `python _pages.py <folder>` writes all of these files
 from one pass instead, and runs every other loader of src/data in the same process (one
-Python and DuckDB start instead of one per loader; kpi_values.csv from the same pass), into
-Framework's loader cache: orchestration/site.py runs it before `observable build`, after
-prepare-offline.mjs has cleared the cache, and Framework takes the files as fresh outputs
-of their loaders (newer than the loader script); a file that is missing is still made by
-its loader. Both paths write the same bytes (tests/test_site_loaders.py). DECISIONS.md D192.
+Python and DuckDB start instead of one per loader), into Framework's loader cache:
+orchestration/site.py runs it before `observable build`, after prepare-offline.mjs has
+cleared the cache, and Framework takes the files as fresh outputs of their loaders (newer
+than the loader script); a file that is missing is still made by its loader. Both paths
+write the same bytes (tests/test_site_loaders.py). DECISIONS.md D192.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ import contextlib
 import csv
 import json
 import os
+import re
 import runpy
 import sys
 from collections.abc import Iterable, Sequence
@@ -32,14 +36,32 @@ from pathlib import Path
 from typing import TextIO
 
 import duckdb
-from _catalog import values_query
+from _catalog import center_query, values_query
 from _dimensions import dimensions
 from _warehouse import _plain, connect
 
 # page kind → (key of its items in dimensions(), column of kpi_values it is filtered on)
 KINDS = {"agents": ("agent_id", "agent_id"), "teams": ("team", "team")}
-# a total order of kpi_values rows, so that a file's bytes depend on its rows only
-ORDER = "date_local, kpi_key, model, queue_id, site_id, channel, agent_id, team"
+# a total order of the values' rows, so that a file's bytes depend on its rows only
+ORDER = "date_local, kpi_key, model, queue_id, site_id, channel, agent_id, team, target"
+
+# The KPI family pages of components/i18n.js FAMILY_PAGES (page name → the catalog
+# families it shows; tests/test_site_loaders.py checks that both lists agree). A catalog
+# family none of them shows gets a page of its own, named by slug_of.
+FAMILY_PAGES = {
+    "accessibility": ["accessibility"],
+    "efficiency": ["efficiency", "handling"],
+    "customer-outcomes": [
+        "customer_outcomes", "customer_outcome", "outcomes", "effectiveness", "customer"
+    ],
+    "sales": ["sales", "outbound"],
+    "workforce": ["workforce", "planning", "wfm"],
+    "people-quality": ["people_quality", "people", "quality"],
+    "cost": ["cost"],
+    "data-quality": ["data_quality", "freshness", "dq"],
+}  # fmt: skip
+# the rows of a family page's file: its KPIs' rows that have an agent
+FAMILY_ROWS = "agent_id is not null and list_contains(?::varchar[], kpi_key)"
 
 
 def write_rows(names: Sequence[str], rows: Iterable[Sequence], out: TextIO) -> None:
@@ -57,6 +79,27 @@ def period(con: duckdb.DuckDBPyConnection, values: str) -> dict[str, str | None]
     return {"from": _plain(first), "to": _plain(last)}
 
 
+def slug_of(value: object) -> str:
+    """components/i18n.js slugOf: "Customer outcomes" → "customer-outcomes"."""
+    return re.sub(r"[^a-z0-9]+", "-", str(value).lower()).strip("-")
+
+
+def family_pages(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
+    """Every family page the site has (components/i18n.js familyPages) → its KPI keys."""
+    rows = con.execute(
+        "select family, kpi_key from marts.dim_kpis where family is not null"
+    ).fetchall()
+    known = {f for families in FAMILY_PAGES.values() for f in families}
+    pages = {slug: list(families) for slug, families in FAMILY_PAGES.items()}
+    for family in sorted({f for f, _ in rows} - known):
+        pages.setdefault(slug_of(family), []).append(family)
+    return {slug: sorted(k for f, k in rows if f in families) for slug, families in pages.items()}
+
+
+def fetch_all(cursor: duckdb.DuckDBPyConnection) -> Iterable[Sequence]:
+    return (r for b in iter(lambda: cursor.fetchmany(10_000), []) for r in b)
+
+
 def item_of(con: duckdb.DuckDBPyConnection, kind: str, slug: str) -> str:
     key, _ = KINDS[kind]
     for item in dimensions(con)[kind]:
@@ -67,13 +110,18 @@ def item_of(con: duckdb.DuckDBPyConnection, kind: str, slug: str) -> str:
 
 def write_one(kind: str, slug: str, out: TextIO = sys.stdout) -> None:
     """One page's file, for the parameterized loader (agents/[agent].csv.py, ...)."""
-    _, column = KINDS[kind]
     with connect() as con:
-        value = item_of(con, kind, slug)
+        if kind == "families":
+            pages = family_pages(con)
+            if slug not in pages:
+                sys.exit(f"data loader: no KPI family page has the name {slug!r}")
+            where, params = FAMILY_ROWS, [pages[slug]]
+        else:
+            where, params = f"{KINDS[kind][1]} = ?", [item_of(con, kind, slug)]
         cursor = con.execute(
-            f"select * from ({values_query(con)}) where {column} = ? order by {ORDER}", [value]
+            f"select * from ({values_query(con)}) where {where} order by {ORDER}", params
         )
-        write_rows([d[0] for d in cursor.description], iter(cursor.fetchone, None), out)
+        write_rows([d[0] for d in cursor.description], fetch_all(cursor), out)
 
 
 def run_page_loader(kind: str, param: str, argv: list[str] | None = None) -> None:
@@ -113,21 +161,29 @@ def run_loaders(folder: Path) -> list[str]:
 
 
 def prefill(folder: Path) -> dict[str, int]:
-    """The plain loaders' outputs, kpi_values.csv, every agent's and team's file and
-    agent_period.json, from one process and one pass of the values query, into `folder`
+    """The plain loaders' outputs, kpi_values.csv, every agent's, team's and family page's
+    file and agent_period.json, from one process and one pass of the values query, into `folder`
     (Framework's cache of src/data). Returns the files written per kind."""
     folder.mkdir(parents=True, exist_ok=True)
     written: dict[str, int] = {"loaders": len(run_loaders(folder))}
     with connect() as con:
         con.execute(f"create temp table page_values as {values_query(con)}")
         dims = dimensions(con)
-        cursor = con.execute(f"select * from page_values order by {ORDER}")
+        center = center_query(con, "select * from page_values")
+        cursor = con.execute(f"select * from ({center}) order by {ORDER}")
         with open(folder / "kpi_values.csv", "w", encoding="utf-8", newline="") as out:
-            names = [d[0] for d in cursor.description]
-            write_rows(
-                names, (r for b in iter(lambda: cursor.fetchmany(10_000), []) for r in b), out
-            )
+            write_rows([d[0] for d in cursor.description], fetch_all(cursor), out)
         written["kpi_values"] = 1
+        (folder / "families").mkdir(parents=True, exist_ok=True)
+        pages = family_pages(con)
+        for slug, keys in pages.items():
+            cursor = con.execute(
+                f"select * from page_values where {FAMILY_ROWS} order by {ORDER}", [keys]
+            )
+            path = folder / "families" / f"{slug}.csv"
+            with open(path, "w", encoding="utf-8", newline="") as out:
+                write_rows([d[0] for d in cursor.description], fetch_all(cursor), out)
+        written["families"] = len(pages)
         (folder / "agent_period.json").write_text(
             json.dumps(period(con, "select * from page_values"))
         )
