@@ -258,14 +258,14 @@ def full_values(warehouse: Path) -> list[dict[str, str]]:
     sys.path.insert(0, str(DATA))
     try:
         from _catalog import values_query
-        from _warehouse import _plain
+        from _pages import as_text
     finally:
         sys.path.remove(str(DATA))
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        cursor = con.execute(values_query(con))
+        cursor = con.execute(as_text(con, values_query(con)))
         names = [d[0] for d in cursor.description]
         return [
-            {n: "" if v is None else str(_plain(v)) for n, v in zip(names, row, strict=True)}
+            {n: "" if v is None else v for n, v in zip(names, row, strict=True)}
             for row in cursor.fetchall()
         ]
 

@@ -25,13 +25,13 @@ write the same bytes (tests/test_site_loaders.py). DECISIONS.md D192.
 from __future__ import annotations
 
 import contextlib
-import csv
 import json
 import os
 import re
 import runpy
+import shutil
 import sys
-from collections.abc import Iterable, Sequence
+import tempfile
 from pathlib import Path
 from typing import TextIO
 
@@ -60,15 +60,45 @@ FAMILY_PAGES = {
     "cost": ["cost"],
     "data-quality": ["data_quality", "freshness", "dq"],
 }  # fmt: skip
-# the rows of a family page's file: its KPIs' rows that have an agent
-FAMILY_ROWS = "agent_id is not null and list_contains(?::varchar[], kpi_key)"
 
 
-def write_rows(names: Sequence[str], rows: Iterable[Sequence], out: TextIO) -> None:
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(names)
-    for row in rows:
-        writer.writerow(["" if v is None else _plain(v) for v in row])
+def as_text(con: duckdb.DuckDBPyConnection, sql: str) -> str:
+    """`sql` with each column as text the way the files write it: a whole number without
+    ".0", a day as YYYY-MM-DD, a timestamp to the minute, NULL as NULL (an empty field)."""
+    columns = con.execute(f"describe select * from ({sql})").fetchall()
+    exprs = []
+    for name, kind, *_ in columns:
+        c = '"' + name.replace('"', '""') + '"'
+        kind = str(kind).upper()
+        if kind in ("DOUBLE", "FLOAT", "REAL") or kind.startswith("DECIMAL"):
+            exprs.append(
+                f"case when {c} = round({c}) and abs({c}) < 9007199254740992"
+                f" then cast(cast({c} as bigint) as varchar)"
+                f" else cast(cast({c} as double) as varchar) end as {c}"
+            )
+        elif kind.startswith("TIMESTAMP"):
+            exprs.append(f"strftime({c}, '%Y-%m-%d %H:%M') as {c}")
+        else:
+            exprs.append(f"cast({c} as varchar) as {c}")
+    return f"select {', '.join(exprs)} from ({sql})"
+
+
+def copy_csv(con: duckdb.DuckDBPyConnection, sql: str, path: Path) -> None:
+    """The rows of `sql`, in its order, as a CSV file with a header (DuckDB's writer: the
+    one pass and the loaders write the same bytes, D207)."""
+    target = str(path).replace("'", "''")
+    con.execute(f"copy ({as_text(con, sql)}) to '{target}' (format csv, header true)")
+
+
+def print_csv(con: duckdb.DuckDBPyConnection, sql: str) -> None:
+    """copy_csv to the standard output (a loader's output)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "out.csv"
+        copy_csv(con, sql, path)
+        sys.stdout.flush()
+        with open(path, "rb") as f:
+            shutil.copyfileobj(f, sys.stdout.buffer)
+        sys.stdout.flush()
 
 
 def period(con: duckdb.DuckDBPyConnection, values: str) -> dict[str, str | None]:
@@ -77,6 +107,20 @@ def period(con: duckdb.DuckDBPyConnection, values: str) -> dict[str, str | None]
         " where agent_id is not null and grain = 'day'"
     ).fetchone()
     return {"from": _plain(first), "to": _plain(last)}
+
+
+def literal(value: object) -> str:
+    """A SQL string literal (COPY takes no parameters)."""
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def rows_of(kind: str, value: object) -> str:
+    """The condition on the values' rows of one page: an agent's or a team's rows, or (a
+    family page: `value` its KPI keys) the rows of its KPIs that have an agent."""
+    if kind == "families":
+        keys = ", ".join(literal(k) for k in value) or "null"
+        return f"agent_id is not null and kpi_key in ({keys})"
+    return f"{KINDS[kind][1]} = {literal(value)}"
 
 
 def slug_of(value: object) -> str:
@@ -96,10 +140,6 @@ def family_pages(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
     return {slug: sorted(k for f, k in rows if f in families) for slug, families in pages.items()}
 
 
-def fetch_all(cursor: duckdb.DuckDBPyConnection) -> Iterable[Sequence]:
-    return (r for b in iter(lambda: cursor.fetchmany(10_000), []) for r in b)
-
-
 def item_of(con: duckdb.DuckDBPyConnection, kind: str, slug: str) -> str:
     key, _ = KINDS[kind]
     for item in dimensions(con)[kind]:
@@ -108,20 +148,17 @@ def item_of(con: duckdb.DuckDBPyConnection, kind: str, slug: str) -> str:
     sys.exit(f"data loader: no {kind[:-1]} has the page name {slug!r} (data/dimensions.json)")
 
 
-def write_one(kind: str, slug: str, out: TextIO = sys.stdout) -> None:
+def write_one(kind: str, slug: str) -> None:
     """One page's file, for the parameterized loader (agents/[agent].csv.py, ...)."""
     with connect() as con:
         if kind == "families":
             pages = family_pages(con)
             if slug not in pages:
                 sys.exit(f"data loader: no KPI family page has the name {slug!r}")
-            where, params = FAMILY_ROWS, [pages[slug]]
+            where = rows_of(kind, pages[slug])
         else:
-            where, params = f"{KINDS[kind][1]} = ?", [item_of(con, kind, slug)]
-        cursor = con.execute(
-            f"select * from ({values_query(con)}) where {where} order by {ORDER}", params
-        )
-        write_rows([d[0] for d in cursor.description], fetch_all(cursor), out)
+            where = rows_of(kind, item_of(con, kind, slug))
+        print_csv(con, f"select * from ({values_query(con)}) where {where} order by {ORDER}")
 
 
 def run_page_loader(kind: str, param: str, argv: list[str] | None = None) -> None:
@@ -162,66 +199,34 @@ def run_loaders(folder: Path) -> list[str]:
 
 def prefill(folder: Path) -> dict[str, int]:
     """The plain loaders' outputs, kpi_values.csv, every agent's, team's and family page's
-    file and agent_period.json, from one process and one pass of the values query, into `folder`
-    (Framework's cache of src/data). Returns the files written per kind."""
+    file and agent_period.json, from one process and one pass of the values query, into
+    `folder` (Framework's cache of src/data). Returns the files written per kind."""
     folder.mkdir(parents=True, exist_ok=True)
     written: dict[str, int] = {"loaders": len(run_loaders(folder))}
     with connect() as con:
-        con.execute(f"create temp table page_values as {values_query(con)}")
-        dims = dimensions(con)
-        center = center_query(con, "select * from page_values")
-        cursor = con.execute(f"select * from ({center}) order by {ORDER}")
-        with open(folder / "kpi_values.csv", "w", encoding="utf-8", newline="") as out:
-            write_rows([d[0] for d in cursor.description], fetch_all(cursor), out)
-        written["kpi_values"] = 1
-        (folder / "families").mkdir(parents=True, exist_ok=True)
-        pages = family_pages(con)
-        for slug, keys in pages.items():
-            cursor = con.execute(
-                f"select * from page_values where {FAMILY_ROWS} order by {ORDER}", [keys]
-            )
-            path = folder / "families" / f"{slug}.csv"
-            with open(path, "w", encoding="utf-8", newline="") as out:
-                write_rows([d[0] for d in cursor.description], fetch_all(cursor), out)
-        written["families"] = len(pages)
-        (folder / "agent_period.json").write_text(
-            json.dumps(period(con, "select * from page_values"))
+        # ordered by agent: each agent's rows lie together, and its file's query skips
+        # the rest of the table by DuckDB's per-block minima and maxima
+        con.execute(
+            f"create temp table page_values as select * from ({values_query(con)})"
+            f" order by agent_id, {ORDER}"
         )
-        for kind, (key, column) in KINDS.items():
-            target = folder / kind
-            target.mkdir(parents=True, exist_ok=True)
-            slug_of = {str(item[key]): str(item["slug"]) for item in dims[kind]}
-            cursor = con.execute(
-                f"select * from page_values where {column} is not null order by {column}, {ORDER}"
-            )
-            names = [d[0] for d in cursor.description]
-            index = names.index(column)
-            # the rows come ordered by the page's column: one file after the other
-            current, out, writer, done = None, None, None, set()
-            while batch := cursor.fetchmany(10_000):
-                for row in batch:
-                    value = str(row[index])
-                    if value != current:
-                        if out is not None:
-                            out.close()
-                        current, out, writer = value, None, None
-                        if value in slug_of:
-                            out = open(
-                                target / f"{slug_of[value]}.csv", "w", encoding="utf-8", newline=""
-                            )
-                            writer = csv.writer(out, lineterminator="\n")
-                            writer.writerow(names)
-                            done.add(value)
-                    if writer is not None:
-                        writer.writerow(["" if v is None else _plain(v) for v in row])
-            if out is not None:
-                out.close()
-            for value in slug_of.keys() - done:  # a page with no rows: the header only
-                with open(
-                    target / f"{slug_of[value]}.csv", "w", encoding="utf-8", newline=""
-                ) as empty:
-                    write_rows(names, [], empty)
-            written[kind] = len(slug_of)
+        values = "select * from page_values"
+        copy_csv(con, f"select * from ({center_query(con, values)}) order by {ORDER}",
+                 folder / "kpi_values.csv")  # fmt: skip
+        written["kpi_values"] = 1
+        (folder / "agent_period.json").write_text(json.dumps(period(con, values)))
+        dims = dimensions(con)
+        pages = {
+            kind: {str(item["slug"]): str(item[key]) for item in dims[kind]}
+            for kind, (key, _) in KINDS.items()
+        }
+        pages["families"] = family_pages(con)
+        for kind, items in pages.items():
+            (folder / kind).mkdir(parents=True, exist_ok=True)
+            for slug, value in items.items():
+                sql = f"{values} where {rows_of(kind, value)} order by {ORDER}"
+                copy_csv(con, sql, folder / kind / f"{slug}.csv")
+            written[kind] = len(items)
     return written
 
 

@@ -11,10 +11,9 @@ here with no change.
 """
 
 from _catalog import center_query, values_query
-from _pages import ORDER
-from _warehouse import connect, write_csv
+from _pages import ORDER, print_csv
+from _warehouse import connect
 
 with connect() as con:
-    sql = center_query(con, values_query(con))
-# the order _pages.py writes it in too (a total order: the same rows, the same bytes)
-write_csv(f"select * from ({sql}) order by {ORDER}")
+    # the order _pages.py writes it in too (a total order: the same rows, the same bytes)
+    print_csv(con, f"select * from ({center_query(con, values_query(con))}) order by {ORDER}")
