@@ -22,13 +22,30 @@
       (DECISIONS.md D100-D102).
     - handle = talk + hold + acw, known only when all three are (an answered call still
       connected at the end of the data has none yet).
+    - Incremental by local day (DECISIONS.md D208): a contact's row depends on that contact
+      and the seeds only, so the local days to rebuild are those whose contacts changed. A
+      changed UTC day of `counted_at` reaches the local days before and after it (a site's
+      day is shifted from UTC's), and a local day reads the UTC days around it.
 */
+
+{{ config(
+    meta={'incremental_day_offsets': [-1, 0, 1]},
+    **incremental_by_day_config('contact_date')
+) }}
+
+{%- set days = incremental_days([
+    {'relation': ref('int_contacts_unioned'), 'day': 'cast(counted_at as date)'},
+    {'relation': ref('queue_config')},
+    {'relation': ref('sites')},
+    {'relation': ref('channel_config')},
+], offsets=[-1, 0, 1]) %}
 
 with
 
 contacts as (
 
     select * from {{ ref('int_contacts_unioned') }}
+    where {{ incremental_day_filter('counted_at', incremental_widen_days(days, [-1, 0, 1]), 'timestamp') }}
 
 ),
 
@@ -178,6 +195,7 @@ final as (
             as short_abandon_threshold_seconds
 
     from thresholded
+    where {{ incremental_day_filter('contact_date', days) }}
 
 )
 
