@@ -16,15 +16,40 @@ sites as (
 
 ),
 
+-- the expected local start of each distinct interval and site, converted once (not once
+-- per state row: 12.9 M rows on the year took 51 s, D209)
+interval_starts as (
+
+    select distinct
+        agent_states.site_id,
+        agent_states.interval_start_at,
+        sites.time_zone
+    from agent_states
+    inner join sites
+        on agent_states.site_id = sites.site_id
+
+),
+
+expected as (
+
+    select
+        site_id,
+        interval_start_at,
+        {{ contact_center.utc_to_local('interval_start_at', 'time_zone') }} as interval_start_local_expected
+    from interval_starts
+
+),
+
 checked as (
 
     select
         agent_states.*,
         {{ dbt.dateadd('minute', var('interval_minutes'), 'agent_states.interval_start_at') }} as interval_end_at,
-        {{ contact_center.utc_to_local('agent_states.interval_start_at', 'sites.time_zone') }} as interval_start_local_expected
+        expected.interval_start_local_expected
     from agent_states
-    inner join sites
-        on agent_states.site_id = sites.site_id
+    inner join expected
+        on agent_states.site_id = expected.site_id
+        and agent_states.interval_start_at = expected.interval_start_at
 
 )
 
