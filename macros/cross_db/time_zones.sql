@@ -13,7 +13,7 @@
 {%- endmacro %}
 
 {% macro duckdb__utc_to_local(ts, tz) -%}
-    timezone({{ tz }}, timezone('UTC', {{ ts }}))
+    {{ contact_center.duckdb_by_time_zone(tz, "timezone(__zone__, timezone('UTC', " ~ ts ~ "))") }}
 {%- endmacro %}
 
 {% macro spark__utc_to_local(ts, tz) -%}
@@ -30,7 +30,28 @@
 {%- endmacro %}
 
 {% macro duckdb__local_to_utc(ts, tz) -%}
-    timezone('UTC', timezone({{ tz }}, {{ ts }}))
+    {{ contact_center.duckdb_by_time_zone(tz, "timezone('UTC', timezone(__zone__, " ~ ts ~ "))") }}
+{%- endmacro %}
+
+{#-
+    DuckDB converts about 3.5 times faster with a constant zone than with a zone read from a
+    column (it looks the zone up again for every row), and most conversions read the zone
+    from the sites seed: `expression` (the zone written as __zone__) gets one branch per zone of
+    var('fast_time_zones') with that zone as a constant, and the zone from the column in
+    any other case. The result is the same either way (DECISIONS.md D210).
+-#}
+{% macro duckdb_by_time_zone(tz, expression) -%}
+    {%- set zones = var('fast_time_zones', []) -%}
+    {%- if zones and not (tz | trim).startswith("'") -%}
+    case {{ tz }}
+        {%- for zone in zones %}
+        when '{{ zone }}' then {{ expression | replace('__zone__', "'" ~ zone ~ "'") }}
+        {%- endfor %}
+        else {{ expression | replace('__zone__', tz) }}
+    end
+    {%- else -%}
+    {{ expression | replace('__zone__', tz) }}
+    {%- endif -%}
 {%- endmacro %}
 
 {% macro spark__local_to_utc(ts, tz) -%}
