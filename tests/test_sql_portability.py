@@ -365,3 +365,16 @@ def test_lint_catches(sql: str, rule: str):
 )
 def test_lint_accepts(sql: str):
     assert scan_text(sql, "models/example.sql", is_model=True) == []
+
+
+def test_duckdb_converts_the_seeded_sites_zones_on_its_fast_path():
+    """Every site's zone of seeds/sites.csv is in var('fast_time_zones'): DuckDB converts
+    it with the zone as a constant (macros/cross_db/time_zones.sql, DECISIONS.md D210)."""
+    import csv
+
+    project = yaml.safe_load((PROJECT_DIR / "dbt_project.yml").read_text(encoding="utf-8"))
+    fast = project["vars"]["fast_time_zones"]
+    with open(PROJECT_DIR / "seeds" / "sites.csv", encoding="utf-8") as f:
+        zones = {row["time_zone"] for row in csv.DictReader(f)}
+    assert zones and zones <= set(fast), sorted(zones - set(fast))
+    assert len(fast) == len(set(fast))
