@@ -9,6 +9,7 @@ column and a catalog row whose mart does not exist shows what the family pages g
 from __future__ import annotations
 
 import csv
+import importlib
 import io
 import json
 import os
@@ -253,14 +254,19 @@ def test_one_pass_writes_what_each_loader_writes(prefilled) -> None:
             assert (folder / kind / f"{slug}.csv").read_text(encoding="utf-8") == alone
 
 
-def full_values(warehouse: Path) -> list[dict[str, str]]:
-    """The values query's rows (every agent's and team's), as the CSV files write them."""
+def data_module(name: str):
+    """A module of reports/src/data (the loaders import each other by plain name)."""
     sys.path.insert(0, str(DATA))
     try:
-        from _catalog import values_query
-        from _pages import as_text
+        return importlib.import_module(name)
     finally:
         sys.path.remove(str(DATA))
+
+
+def full_values(warehouse: Path) -> list[dict[str, str]]:
+    """The values query's rows (every agent's and team's), as the CSV files write them."""
+    values_query = data_module("_catalog").values_query
+    as_text = data_module("_warehouse").as_text
     with duckdb.connect(str(warehouse), read_only=True) as con:
         cursor = con.execute(as_text(con, values_query(con)))
         names = [d[0] for d in cursor.description]
@@ -272,11 +278,8 @@ def full_values(warehouse: Path) -> list[dict[str, str]]:
 
 def family_slugs(families: list[str]) -> list[str]:
     """components/i18n.js familyPages(dims.families), by the slugs _pages.py writes."""
-    sys.path.insert(0, str(DATA))
-    try:
-        from _pages import FAMILY_PAGES, slug_of
-    finally:
-        sys.path.remove(str(DATA))
+    pages = data_module("_pages")
+    FAMILY_PAGES, slug_of = pages.FAMILY_PAGES, pages.slug_of  # noqa: N806
     known = {f for fs in FAMILY_PAGES.values() for f in fs}
     return sorted(set(FAMILY_PAGES) | {slug_of(f) for f in families if f not in known})
 
@@ -338,11 +341,8 @@ def test_the_center_file_sums_the_agents_and_teams(prefilled) -> None:
     # a family page's by-agent file: the agents' rows of its catalog families' KPIs
     family_of = {k: e["family"] for k, e in kpis.items()}
     dims = json.loads((folder / "dimensions.json").read_text())
-    sys.path.insert(0, str(DATA))
-    try:
-        from _pages import FAMILY_PAGES, slug_of
-    finally:
-        sys.path.remove(str(DATA))
+    pages = data_module("_pages")
+    FAMILY_PAGES, slug_of = pages.FAMILY_PAGES, pages.slug_of  # noqa: N806
     page_of = {f: slug for slug, fs in FAMILY_PAGES.items() for f in fs}
     union = []
     for slug in family_slugs(dims["families"]):
@@ -369,9 +369,5 @@ def test_the_family_pages_are_those_of_the_site() -> None:
         slug: re.findall(r'"([^"]+)"', families)
         for slug, families in re.findall(r'slug: "([^"]+)",\s*families: \[([^\]]*)\]', block)
     }
-    sys.path.insert(0, str(DATA))
-    try:
-        from _pages import FAMILY_PAGES
-    finally:
-        sys.path.remove(str(DATA))
+    FAMILY_PAGES = data_module("_pages").FAMILY_PAGES  # noqa: N806
     assert pages == FAMILY_PAGES and len(pages) >= 8

@@ -29,16 +29,14 @@ import json
 import os
 import re
 import runpy
-import shutil
 import sys
-import tempfile
 from pathlib import Path
 from typing import TextIO
 
 import duckdb
 from _catalog import center_query, values_query
 from _dimensions import dimensions
-from _warehouse import _plain, connect
+from _warehouse import _plain, connect, copy_csv, print_csv
 
 # page kind → (key of its items in dimensions(), column of kpi_values it is filtered on)
 KINDS = {"agents": ("agent_id", "agent_id"), "teams": ("team", "team")}
@@ -60,45 +58,6 @@ FAMILY_PAGES = {
     "cost": ["cost"],
     "data-quality": ["data_quality", "freshness", "dq"],
 }  # fmt: skip
-
-
-def as_text(con: duckdb.DuckDBPyConnection, sql: str) -> str:
-    """`sql` with each column as text the way the files write it: a whole number without
-    ".0", a day as YYYY-MM-DD, a timestamp to the minute, NULL as NULL (an empty field)."""
-    columns = con.execute(f"describe select * from ({sql})").fetchall()
-    exprs = []
-    for name, kind, *_ in columns:
-        c = '"' + name.replace('"', '""') + '"'
-        kind = str(kind).upper()
-        if kind in ("DOUBLE", "FLOAT", "REAL") or kind.startswith("DECIMAL"):
-            exprs.append(
-                f"case when {c} = round({c}) and abs({c}) < 9007199254740992"
-                f" then cast(cast({c} as bigint) as varchar)"
-                f" else cast(cast({c} as double) as varchar) end as {c}"
-            )
-        elif kind.startswith("TIMESTAMP"):
-            exprs.append(f"strftime({c}, '%Y-%m-%d %H:%M') as {c}")
-        else:
-            exprs.append(f"cast({c} as varchar) as {c}")
-    return f"select {', '.join(exprs)} from ({sql})"
-
-
-def copy_csv(con: duckdb.DuckDBPyConnection, sql: str, path: Path) -> None:
-    """The rows of `sql`, in its order, as a CSV file with a header (DuckDB's writer: the
-    one pass and the loaders write the same bytes, D207)."""
-    target = str(path).replace("'", "''")
-    con.execute(f"copy ({as_text(con, sql)}) to '{target}' (format csv, header true)")
-
-
-def print_csv(con: duckdb.DuckDBPyConnection, sql: str) -> None:
-    """copy_csv to the standard output (a loader's output)."""
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "out.csv"
-        copy_csv(con, sql, path)
-        sys.stdout.flush()
-        with open(path, "rb") as f:
-            shutil.copyfileobj(f, sys.stdout.buffer)
-        sys.stdout.flush()
 
 
 def period(con: duckdb.DuckDBPyConnection, values: str) -> dict[str, str | None]:

@@ -11,8 +11,8 @@ here with no change.
 """
 
 from _catalog import center_query, values_query
-from _pages import ORDER, print_csv
-from _warehouse import connect
+from _pages import ORDER
+from _warehouse import connect, print_csv
 
 with connect() as con:
     # the order _pages.py writes it in too (a total order: the same rows, the same bytes)
