@@ -37,6 +37,7 @@ from pathlib import Path
 
 from bench.measure import StageResult, run_stage
 from bench.report import write_report
+from orchestration.ingest.files import name_day
 
 BENCH_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BENCH_DIR.parent
@@ -149,20 +150,13 @@ def simulate(name: str, work: Path, days: int, agents: int, fresh: bool) -> dict
     return record
 
 
-def _day_of(path: Path) -> date | None:
-    digits = "".join(ch for ch in path.name if ch.isdigit())
-    if len(digits) == 8:
-        return date(int(digits[:4]), int(digits[4:6]), int(digits[6:]))
-    return None
-
-
 def land(work: Path, last_day: date, *, new_day: bool) -> list[Path]:
     """Hard-link the simulated files into work/landing: the days before `last_day`, or,
     with `new_day`, the files of `last_day` and later (the daily run's new files)."""
     sim, landing = work / "sim", work / "landing"
     linked = []
     for src in sorted(p for p in sim.rglob("*") if p.is_file()):
-        day = _day_of(src)
+        day = name_day(src)
         wanted = (
             (day is not None and day >= last_day) if new_day else (day is None or day < last_day)
         )
@@ -395,7 +389,7 @@ def run_size(
         # the landing folder (every day but the last) and the ingested warehouse stay
         for folder in ("dist", "target", "spark", "raw_export"):
             shutil.rmtree(work / folder, ignore_errors=True)
-        if any(_day_of(p) == new_day for p in (work / "landing").rglob("*") if p.is_file()):
+        if any(name_day(p) == new_day for p in (work / "landing").rglob("*") if p.is_file()):
             raise SystemExit(f"bench {name}: the landing already holds {new_day}; run in full")
         floor = load_stage(work, "full", "floor")
     else:
