@@ -144,6 +144,15 @@ def write_report(results: dict, path: Path) -> None:
             if sslow:
                 out += ["", "Slowest Spark dbt nodes:", ""]
                 out += [f"- `{n['node']}` {n['seconds']:.1f} s" for n in sslow[:15]]
+        if size.get("spark_daily"):
+            out += ["", *_stage_table(size["spark_daily"], "Spark daily run (local, 2 cores)")]
+            ddbt = next((s for s in size["spark_daily"] if s["name"].endswith("spark-dbt")), None)
+            dslow = [
+                n for n in (ddbt or {}).get("extra", {}).get("slowest_nodes", []) if "seconds" in n
+            ]
+            if dslow:
+                out += ["", "Slowest Spark dbt nodes of the daily run:", ""]
+                out += [f"- `{n['node']}` {n['seconds']:.1f} s" for n in dslow[:10]]
     if NOTES.exists():
         out += ["", NOTES.read_text().rstrip()]
     path.write_text("\n".join(out) + "\n")

@@ -8,6 +8,7 @@ ccwh run --full-refresh        ... rebuilding the incremental models from scratc
 ccwh site build | serve        build the report site / serve it on 127.0.0.1
 ccwh catalog docs              regenerate the KPI doc blocks from seeds/kpi_catalog.csv
 ccwh publish [--postgres]      BI outputs: DuckDB snapshot, Parquet (+ PostgreSQL)
+ccwh publish --full-refresh    ... writing every Parquet file, none linked from the last build
 ccwh docs                      dbt docs (static) into the report site's _dbt-docs/
 """
 
@@ -75,10 +76,14 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def main_run_config(log_level: str, *, full_refresh: bool = False) -> dict:
-    """Run config of the `main` job: console log level; dbt --full-refresh when asked."""
+    """Run config of the `main` job: console log level; dbt --full-refresh and a publish
+    that writes every file when asked."""
     config: dict = {"loggers": {"console": {"config": {"log_level": log_level}}}}
     if full_refresh:
-        config["ops"] = {"dbt_models": {"config": {"full_refresh": True}}}
+        config["ops"] = {
+            "dbt_models": {"config": {"full_refresh": True}},
+            "bi_exports": {"config": {"full_refresh": True}},
+        }
     return config
 
 
@@ -174,6 +179,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
             cfg.publish_dir,
             postgres=args.postgres,
             postgres_dir=cfg.warehouse_dir / "postgres",
+            full_refresh=args.full_refresh,
         )
     except PublishError as error:
         print(str(error), file=sys.stderr)
@@ -258,6 +264,12 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="also start the project's PostgreSQL and load the marts into database ccwh_bi "
         "with a read-only role (make serve-bi)",
+    )
+    p.add_argument(
+        "--full-refresh",
+        action="store_true",
+        help="write every Parquet file, instead of linking those whose rows did not change "
+        "from the previous build",
     )
     p.set_defaults(func=cmd_publish)
 

@@ -270,6 +270,122 @@ def test_parquet_builds_are_swapped_and_pruned(pipeline_run: PipelineRun, tmp_pa
     assert json.loads((link / "manifest.json").read_text())["build"]["build_id"] == builds[-1]
 
 
+def _inodes(publish_dir: Path, table: str) -> dict[str, int]:
+    """Path in the build -> inode, of one table's files in the current Parquet build."""
+    return {path: file.stat().st_ino for path, file in _files(publish_dir, table).items()}
+
+
+def _files(publish_dir: Path, table: str) -> dict[str, Path]:
+    root = (publish_dir / "parquet").resolve()
+    entry = next(t for t in read_manifest(publish_dir)["tables"] if t["table"] == table)
+    return {f["path"]: root / f["path"] for f in entry["files"]}
+
+
+def _parquet_equals_warehouse(publish_dir: Path, warehouse: Path, table: str) -> bool:
+    files = sorted(str(p) for p in _files(publish_dir, table).values())
+    con = duckdb.connect()
+    try:
+        con.execute(f"attach '{warehouse}' as wh (read_only)")
+        if not files:
+            return con.execute(f"select count(*) from wh.{table}").fetchone()[0] == 0
+        parquet = f"read_parquet({files}, hive_partitioning = false)"
+        columns = ", ".join(
+            r[0] for r in con.execute(f"describe select * from wh.{table}").fetchall()
+        )
+        return con.execute(
+            f"""
+            select count(*) = 0 from (
+                (select {columns} from {parquet} except all select {columns} from wh.{table})
+                union all
+                (select {columns} from wh.{table} except all select {columns} from {parquet})
+            )
+            """
+        ).fetchone()[0]
+    finally:
+        con.close()
+
+
+def test_a_publish_rewrites_only_the_changed_tables_and_months(
+    pipeline_run: PipelineRun, tmp_path: Path
+) -> None:
+    warehouse = tmp_path / "ccwh.duckdb"
+    warehouse.write_bytes(pipeline_run.warehouse_path.read_bytes())
+    con = duckdb.connect(str(warehouse))
+    try:  # the sample's two weeks fit in a month: its last day's contacts make a second one
+        con.execute(
+            "update marts.fct_contacts set contact_date = contact_date + interval 31 day "
+            "where contact_date = (select max(contact_date) from marts.fct_contacts)"
+        )
+    finally:
+        con.close()
+    out = tmp_path / "publish"
+    first = publish(warehouse, out)
+    assert first.parquet_files_linked == 0
+    before = {t: _inodes(out, t) for t in ("marts.fct_contacts", "marts.kpi_queue_daily")}
+    months = sorted({Path(p).parent.name for p in before["marts.fct_contacts"]})
+    assert len(months) == 2
+
+    # nothing changed: every file is linked from the previous build, none is written
+    second = publish(warehouse, out)
+    assert second.parquet_files_linked == second.parquet_files == first.parquet_files
+    for table, inodes in before.items():
+        assert _inodes(out, table) == inodes, table
+
+    # one contact of the first month changes, one KPI row changes, the last month's
+    # outbound attempts go: those files are written, the others linked
+    con = duckdb.connect(str(warehouse))
+    try:
+        first_month = months[0].split("=", 1)[1]
+        con.execute(
+            f"""
+            update marts.fct_contacts set wait_seconds = coalesce(wait_seconds, 0) + 1
+            where contact_id = (
+                select min(contact_id) from marts.fct_contacts
+                where strftime(contact_date, '%Y-%m') = '{first_month}'
+            )
+            """
+        )
+        con.execute(
+            "update marts.kpi_queue_daily set calls_offered = calls_offered + 1 "
+            "where date_local = (select min(date_local) from marts.kpi_queue_daily)"
+        )
+        last_attempt_month = con.execute(
+            "select max(strftime(attempt_date, '%Y-%m')) from marts.fct_dial_attempts"
+        ).fetchone()[0]
+        assert last_attempt_month is not None, "the sample center dials out"
+        con.execute(
+            f"delete from marts.fct_dial_attempts "
+            f"where strftime(attempt_date, '%Y-%m') = '{last_attempt_month}'"
+        )
+    finally:
+        con.close()
+    third = publish(warehouse, out)
+    contacts = _inodes(out, "marts.fct_contacts")
+    assert contacts.keys() == before["marts.fct_contacts"].keys()
+    rewritten = {p for p, ino in contacts.items() if ino != before["marts.fct_contacts"][p]}
+    assert {Path(p).parent.name for p in rewritten} == {months[0]}
+    kpi = _inodes(out, "marts.kpi_queue_daily")
+    assert all(ino != before["marts.kpi_queue_daily"][p] for p, ino in kpi.items())
+    attempts = {Path(p).parent.name for p in _files(out, "marts.fct_dial_attempts")}
+    assert f"month={last_attempt_month}" not in attempts
+    assert third.parquet_files_linked == third.parquet_files - len(rewritten) - len(kpi)
+    for table in ("marts.fct_contacts", "marts.kpi_queue_daily", "marts.fct_dial_attempts"):
+        assert _parquet_equals_warehouse(out, warehouse, table), table
+    # the manifest of the new build describes its files, linked or written
+    root = (out / "parquet").resolve()
+    for entry in read_manifest(out)["tables"]:
+        for f in entry["files"]:
+            path = root / f["path"]
+            assert path.stat().st_size == f["bytes"] and _sha256(path) == f["sha256"], path
+
+    # the previous builds are pruned; the current one's linked files stay whole
+    fourth = publish(warehouse, out, full_refresh=True)
+    assert fourth.parquet_files_linked == 0
+    assert len(list((out / BUILDS_DIR).iterdir())) == 2
+    for table in ("marts.fct_contacts", "marts.fct_dial_attempts"):
+        assert _parquet_equals_warehouse(out, warehouse, table), table
+
+
 # ---------------------------------------------------------------------------- PostgreSQL
 
 

@@ -51,6 +51,13 @@ def _load_postgres(warehouse: Path) -> tuple[bool, Path]:
         return False, server_dir
 
 
+class PublishConfig(dg.Config):
+    """`full_refresh`: write every Parquet file (`ccwh run --full-refresh`) instead of linking
+    those whose rows did not change from the previous build (DECISIONS.md D213)."""
+
+    full_refresh: bool = False
+
+
 @dg.asset(
     key=["bi_exports"],
     group_name="publish",
@@ -62,11 +69,13 @@ def _load_postgres(warehouse: Path) -> tuple[bool, Path]:
         "(make serve-bi), the PostgreSQL database ccwh_bi."
     ),
 )
-def bi_exports(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
+def bi_exports(
+    context: dg.AssetExecutionContext, warehouse: WarehouseResource, config: PublishConfig
+):
     from orchestration.publish import PublishError, publish
 
     load_pg, server_dir = _load_postgres(warehouse.warehouse)
-    result = publish(warehouse.warehouse, settings().publish_dir)
+    result = publish(warehouse.warehouse, settings().publish_dir, full_refresh=config.full_refresh)
     if load_pg:
         from orchestration.publish.postgres_bi import publish_postgres
 
@@ -88,6 +97,7 @@ def bi_exports(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
         "tables": dg.MetadataValue.json(result.tables),
         "parquet_files": result.parquet_files,
         "parquet_bytes": result.parquet_bytes,
+        "parquet_files_linked": result.parquet_files_linked,
         "snapshot_bytes": result.snapshot_bytes,
         "seconds": dg.MetadataValue.json({k: round(v, 2) for k, v in result.seconds.items()}),
     }

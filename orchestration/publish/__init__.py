@@ -1,6 +1,7 @@
 """Publishing the marts for BI tools (`ccwh publish`, Dagster asset `bi_exports`).
 
     ccwh publish                 DuckDB snapshot + Parquet files with a manifest
+    ccwh publish --full-refresh  ... writing every Parquet file (not linking unchanged ones)
     ccwh publish --postgres      ... and load them into the project's PostgreSQL (make serve-bi)
 
 Outputs, under CCWH_PUBLISH_DIR (default `<warehouse folder>/publish`, i.e. warehouse/publish):
@@ -35,6 +36,7 @@ class PublishResult:
     tables: dict[str, int]  # schema.table -> rows
     parquet_files: int
     parquet_bytes: int
+    parquet_files_linked: int
     snapshot_bytes: int
     seconds: dict[str, float] = field(default_factory=dict)
     postgres: object | None = None  # postgres_bi.BiDatabase when loaded
@@ -48,7 +50,8 @@ class PublishResult:
             f"  BI snapshot:    {self.snapshot}   (DuckDB, read-only; "
             f"{len(self.tables)} tables, {sum(self.tables.values()):,} rows)",
             f"  BI Parquet:     {self.parquet_dir}/   ({self.parquet_files} files, "
-            f"{self.parquet_bytes / 1e6:.1f} MB; manifest.json)",
+            f"{self.parquet_bytes / 1e6:.1f} MB, {self.parquet_files_linked} of them unchanged "
+            "and linked from the previous build; manifest.json)",
         ]
         if self.postgres is not None:
             lines.append(f"  BI PostgreSQL:  {self.postgres.masked_url}")
@@ -61,8 +64,12 @@ def publish(
     *,
     postgres: bool = False,
     postgres_dir: Path | None = None,
+    full_refresh: bool = False,
 ) -> PublishResult:
-    """Write the snapshot and the Parquet build (and load PostgreSQL when asked)."""
+    """Write the snapshot and the Parquet build (and load PostgreSQL when asked).
+
+    The Parquet build links the files whose rows did not change from the previous build;
+    `full_refresh` writes them all."""
     publish_dir = Path(publish_dir)
     publish_dir.mkdir(parents=True, exist_ok=True)
     build = build_info(warehouse_path)
@@ -74,7 +81,7 @@ def publish(
     seconds["snapshot"] = time.perf_counter() - started
 
     started = time.perf_counter()
-    manifest = write_parquet(warehouse_path, publish_dir, build)
+    manifest = write_parquet(warehouse_path, publish_dir, build, full_refresh=full_refresh)
     seconds["parquet"] = time.perf_counter() - started
 
     files = [f for t in manifest["tables"] for f in t["files"]]
@@ -85,6 +92,7 @@ def publish(
         tables={t.qualified: t.rows for t in tables},
         parquet_files=len(files),
         parquet_bytes=sum(f["bytes"] for f in files),
+        parquet_files_linked=sum(t["files_linked"] for t in manifest["tables"]),
         snapshot_bytes=snapshot.stat().st_size,
         seconds=seconds,
     )
