@@ -68,3 +68,22 @@ def test_a_reused_stage_comes_back_marked_and_a_missing_one_stops_the_bench(
     assert reused.extra["reused"] == "measured by an earlier run of this size"
     with pytest.raises(SystemExit, match="--reuse-ingest needs .*full-floor.json"):
         load_stage(tmp_path, "full", "floor")
+
+
+def test_the_report_renders_the_recorded_results(tmp_path: Path) -> None:
+    import json
+
+    from bench.__main__ import RESULTS_JSON
+    from bench.report import write_report
+
+    results = json.loads(RESULTS_JSON.read_text())
+    out = tmp_path / "RESULTS.md"
+    write_report(results, out)
+    text = out.read_text()
+    for name, size in results["sizes"].items():
+        assert f"## {name}: {size['days']} days" in text
+        if size.get("spark"):
+            assert "Spark (local, 2 cores)" in text
+        if size.get("spark_daily"):
+            assert "Spark daily run (local, 2 cores)" in text
+            assert any(s["name"] == "daily-spark-dbt" for s in size["spark_daily"])
