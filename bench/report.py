@@ -77,6 +77,19 @@ def _targets(size: dict) -> list[str]:
     ]
 
 
+def _spark_section(stages: list | None, title: str, which: str, top: int) -> list[str]:
+    """The stage table of a Spark run and the slowest nodes of its dbt build."""
+    if not stages:
+        return []
+    out = ["", *_stage_table(stages, title)]
+    dbt = next((s for s in stages if s["name"].endswith("spark-dbt")), None)
+    slow = [n for n in (dbt or {}).get("extra", {}).get("slowest_nodes", []) if "seconds" in n]
+    if slow:
+        out += ["", f"Slowest Spark dbt nodes{which}:", ""]
+        out += [f"- `{n['node']}` {n['seconds']:.1f} s" for n in slow[:top]]
+    return out
+
+
 def write_report(results: dict, path: Path) -> None:
     m = results["machine"]
     out = [
@@ -135,24 +148,10 @@ def write_report(results: dict, path: Path) -> None:
         if slow:
             out += ["", "Slowest dbt nodes of the full build:", ""]
             out += [f"- `{n['node']}` {n['seconds']:.1f} s" for n in slow[:10]]
-        if size.get("spark"):
-            out += ["", *_stage_table(size["spark"], "Spark (local, 2 cores)")]
-            sdbt = next((s for s in size["spark"] if s["name"] == "spark-dbt"), None)
-            sslow = [
-                n for n in (sdbt or {}).get("extra", {}).get("slowest_nodes", []) if "seconds" in n
-            ]
-            if sslow:
-                out += ["", "Slowest Spark dbt nodes:", ""]
-                out += [f"- `{n['node']}` {n['seconds']:.1f} s" for n in sslow[:15]]
-        if size.get("spark_daily"):
-            out += ["", *_stage_table(size["spark_daily"], "Spark daily run (local, 2 cores)")]
-            ddbt = next((s for s in size["spark_daily"] if s["name"].endswith("spark-dbt")), None)
-            dslow = [
-                n for n in (ddbt or {}).get("extra", {}).get("slowest_nodes", []) if "seconds" in n
-            ]
-            if dslow:
-                out += ["", "Slowest Spark dbt nodes of the daily run:", ""]
-                out += [f"- `{n['node']}` {n['seconds']:.1f} s" for n in dslow[:10]]
+        out += _spark_section(size.get("spark"), "Spark (local, 2 cores)", "", 15)
+        out += _spark_section(
+            size.get("spark_daily"), "Spark daily run (local, 2 cores)", " of the daily run", 10
+        )
     if NOTES.exists():
         out += ["", NOTES.read_text().rstrip()]
     path.write_text("\n".join(out) + "\n")

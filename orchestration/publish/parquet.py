@@ -57,6 +57,11 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _month(partition: str) -> str:
+    """The partition key of a fact's row: the month of its date column, as YYYY-MM."""
+    return f"coalesce(strftime({partition}, '%Y-%m'), 'unknown')"
+
+
 def _fingerprints(con: duckdb.DuckDBPyConnection, table: MartTable) -> dict[str, str]:
     """Per partition (the month; "" for a table in one file): `<rows>:<sum of row hashes>`.
 
@@ -71,7 +76,7 @@ def _fingerprints(con: duckdb.DuckDBPyConnection, table: MartTable) -> dict[str,
         return {"": f"{n}:{h}"}
     rows = con.execute(
         f"""
-        select coalesce(strftime({partition}, '%Y-%m'), 'unknown'), count(*), sum(hash(ccwh_row))
+        select {_month(partition)}, count(*), sum(hash(ccwh_row))
         from {table.qualified} ccwh_row
         group by 1
         """
@@ -100,10 +105,15 @@ def _link(source: Path, target: Path) -> None:
         shutil.copy2(source, target)
 
 
-def _reusable(table: MartTable, previous: dict | None, previous_root: Path | None) -> dict:
+def _unchanged(
+    table: MartTable,
+    fingerprints: dict[str, str],
+    previous: dict | None,
+    previous_root: Path | None,
+) -> dict[str, list[dict]]:
     """Partition -> the previous build's file entries, for the partitions of `table` that can
     be linked from the previous build: same columns and types, same partitioning, files
-    present. Fingerprints are compared by the caller."""
+    present, same fingerprint."""
     if not previous or previous_root is None or "fingerprints" not in previous:
         return {}
     columns = [{"name": c.name, "type": c.type} for c in table.columns]
@@ -126,7 +136,7 @@ def _reusable(table: MartTable, previous: dict | None, previous_root: Path | Non
     return {
         part: entries
         for part, entries in by_part.items()
-        if previous["fingerprints"].get(part) is not None
+        if part in fingerprints and previous["fingerprints"].get(part) == fingerprints[part]
     }
 
 
@@ -144,19 +154,17 @@ def _copy_table(
     schema_dir.mkdir(parents=True, exist_ok=True)
     partition = table.partition_column
     fingerprints = _fingerprints(con, table)
-    reusable = _reusable(table, previous, previous_root)
-    before = previous["fingerprints"] if reusable else {}  # type: ignore[index]
-    unchanged = {part for part in reusable if before[part] == fingerprints.get(part)}
+    unchanged = _unchanged(table, fingerprints, previous, previous_root)
     entries: list[dict] = []
     for part in sorted(unchanged):
-        for entry in reusable[part]:
+        for entry in unchanged[part]:
             _link(previous_root / entry["path"], build_dir / entry["path"])  # type: ignore[operator]
             entries.append(dict(entry))
     linked = len(entries)
-    changed = sorted(set(fingerprints) - unchanged)
+    changed = sorted(set(fingerprints) - set(unchanged))
     if partition:
         target = schema_dir / table.name
-        month = f"coalesce(strftime({partition}, '%Y-%m'), 'unknown')"
+        month = _month(partition)
         if changed:
             # written beside the table's folder, then moved in: the linked months are there
             staging = schema_dir / f".{table.name}.new"
