@@ -340,6 +340,78 @@ def test_loading_twice_changes_nothing(tmp_path: Path, landing: Path) -> None:
         )
 
 
+
+def _count_reads(monkeypatch) -> list[str]:
+    """The names of the files the ingestion reads to hash them, from now on."""
+    from orchestration.ingest import pipeline
+
+    reads: list[str] = []
+    real_scan = pipeline.scan_file
+
+    def scan(path: Path):
+        reads.append(path.name)
+        return real_scan(path)
+
+    monkeypatch.setattr(pipeline, "scan_file", scan)
+    return reads
+
+
+def test_a_settled_file_whose_stat_is_unchanged_is_not_read_again(
+    tmp_path: Path, landing: Path, monkeypatch
+) -> None:
+    """D214: the sha256 of a file is remembered with its size, times and inode; a later pass
+    that finds the same stat knows the file without reading it, and any rewrite is read."""
+    import os
+
+    from orchestration.ingest import files
+
+    monkeypatch.setattr(files, "SETTLE_NS", 0)  # the files below count as settled at once
+    queue_log = write(landing, "asterisk/queue_log/queue_log-20240127", QUEUE_LOG_FILE)
+    cdr = write(landing, "asterisk/cdr/Master-20240127.csv", CDR_ROW_18 * 3)
+    warehouse = tmp_path / "wh.duckdb"
+    reads = _count_reads(monkeypatch)
+    assert [r.status for r in ingest_landing(warehouse, landing)] == ["loaded", "loaded"]
+    assert sorted(reads) == ["Master-20240127.csv", "queue_log-20240127"]
+    with duckdb.connect(str(warehouse)) as c:
+        assert c.execute(
+            "SELECT s.file_name, s.size_bytes FROM raw_ingest.file_stats AS s "
+            "JOIN raw_ingest.file_ledger AS l USING (file_name, file_sha256) ORDER BY 1"
+        ).fetchall() == [
+            ("asterisk/cdr/Master-20240127.csv", cdr.stat().st_size),
+            ("asterisk/queue_log/queue_log-20240127", queue_log.stat().st_size),
+        ]
+
+    reads.clear()
+    again = ingest_landing(warehouse, landing)
+    assert [r.status for r in again] == ["unchanged", "unchanged"]
+    assert reads == []
+    assert again[1].file_sha256 == hashlib.sha256(CDR_ROW_18.encode() * 3).hexdigest()
+
+    # the same size, rewritten in place, its mtime put back (as `cp -p` does): the ctime moved
+    before = queue_log.stat()
+    edited = QUEUE_LOG_FILE.replace("5551234", "5554321")
+    queue_log.write_text(edited, encoding="utf-8", newline="")
+    os.utime(queue_log, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert queue_log.stat().st_size == before.st_size
+    third = ingest_landing(warehouse, landing)
+    assert [r.status for r in third] == ["replaced", "unchanged"]
+    assert reads == ["queue_log-20240127"]
+    assert third[0].file_sha256 == hashlib.sha256(edited.encode()).hexdigest()
+
+
+def test_a_file_written_moments_ago_is_read_every_time(tmp_path: Path, landing: Path, monkeypatch):
+    """A file whose mtime or ctime is within `files.SETTLE_NS` of the pass may be rewritten in
+    the same tick of the filesystem's clock: its stat is not trusted, it is hashed again."""
+    write(landing, "asterisk/queue_log/queue_log-20240127", QUEUE_LOG_FILE)
+    warehouse = tmp_path / "wh.duckdb"
+    ingest_landing(warehouse, landing)
+    with duckdb.connect(str(warehouse)) as c:
+        assert c.execute("SELECT count(*) FROM raw_ingest.file_stats").fetchone() == (0,)
+    reads = _count_reads(monkeypatch)
+    assert [r.status for r in ingest_landing(warehouse, landing)] == ["unchanged"]
+    assert reads == ["queue_log-20240127"]
+
+
 def test_changed_file_replaces_its_earlier_rows(con, landing: Path) -> None:
     name = "asterisk/queue_log/queue_log-20240127"
     path = write(landing, name, QUEUE_LOG_FILE)

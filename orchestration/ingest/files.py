@@ -82,6 +82,34 @@ def relative_name(landing_dir: Path, path: Path) -> str:
     return path.relative_to(landing_dir).as_posix()
 
 
+# A file whose mtime or ctime is this recent may still be written to within the same tick
+# of the filesystem's clock, so what `stat` says of it is not trusted to identify its bytes
+# (git's "racy clean" rule); it is read and hashed again until it has settled.
+SETTLE_NS = 2_000_000_000
+
+
+@dataclass(frozen=True)
+class FileStat:
+    """What the filesystem says of a file without reading it: size, modification and change
+    times (ns) and inode. Equal stats of a settled file mean the same bytes: a rewrite in place
+    changes the mtime and the ctime (a tool that restores the mtime still changes the ctime), a
+    new copy or a rename over it changes the inode (DECISIONS.md D214)."""
+
+    size_bytes: int
+    mtime_ns: int
+    ctime_ns: int
+    inode: int
+
+    @classmethod
+    def of(cls, path: Path) -> FileStat:
+        st = path.stat()
+        return cls(st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+
+    def settled(self, now_ns: int) -> bool:
+        """Unchanged for `SETTLE_NS` before `now_ns` (time.time_ns())."""
+        return max(self.mtime_ns, self.ctime_ns) < now_ns - SETTLE_NS
+
+
 @dataclass(frozen=True)
 class FileScan:
     """What one streaming pass over a file's bytes tells us."""

@@ -18,6 +18,7 @@ from __future__ import annotations
 import gzip
 import shutil
 import tempfile
+import time
 from collections.abc import Collection
 from datetime import UTC, datetime
 from pathlib import Path
@@ -37,6 +38,8 @@ from .asterisk import (
 from .expectations import Rows, ValidationResult, VolumeRule, check_file_contract
 from .extracts import EXTRACTS, extract_layout
 from .files import (
+    FileScan,
+    FileStat,
     check_encoding,
     discover,
     relative_name,
@@ -196,57 +199,68 @@ def load_file(
     contract: bool = True,
     legacy_encoding: str | None = None,
     volume: VolumeRule | None = None,
+    history: ledger.History | None = None,
 ) -> FileResult:
     """Load one file of `source` unless it is unchanged; never raises for a bad file.
 
     `accept`: load the file even if it breaks its contract (an operator's decision, e.g. a
     holiday's low volume); the ledger message keeps the failed expectations. `contract=False`
     skips the contract altogether. `legacy_encoding`: how lines that are not valid UTF-8 are
-    read (default: the CCWH_LEGACY_ENCODING setting, latin-1).
+    read (default: the CCWH_LEGACY_ENCODING setting, latin-1). `history`: the ledger's rows of
+    the source's files, read once for a pass over them (`load_source`); without it the ledger
+    is queried for this file, and the file is read to be hashed.
     """
     name = relative_name(landing_dir, path)
     table = RAW_TABLES[source]
+    scan: FileScan | None = None
     try:
-        scan = scan_file(path)
+        stat = FileStat.of(path)
+        sha = history.known_sha256(name, stat) if history else None
+        if sha is None:
+            scan = scan_file(path)
+            sha = scan.sha256
+            if history:
+                history.observe(name, stat, sha, time.time_ns())
     except OSError as exc:
         return _failed(con, name, source, None, None, f"cannot be read: {exc.strerror or exc}")
+    size = scan.size_bytes if scan else stat.size_bytes
     try:
         encoding = check_encoding(legacy_encoding or settings().legacy_encoding)
     except ValueError as exc:
-        return _failed(con, name, source, scan.size_bytes, scan.sha256, str(exc))
+        return _failed(con, name, source, size, sha, str(exc))
 
     mapping: Mapping | None = None
     if source == "mapped_contacts":
         try:
             mapping = _mapping_for(con, landing_dir, path)
         except UnreadableFile as exc:
-            return _failed(con, name, source, scan.size_bytes, scan.sha256, str(exc))
+            return _failed(con, name, source, size, sha, str(exc))
         except OSError as exc:
             problem = f"its mapping cannot be read: {exc.strerror or exc}"
-            return _failed(con, name, source, scan.size_bytes, scan.sha256, problem)
+            return _failed(con, name, source, size, sha, problem)
     elif source == "amazon_connect_ctr" and (why := _not_ctr_file(path)):
-        return _failed(con, name, source, scan.size_bytes, scan.sha256, why)
+        return _failed(con, name, source, size, sha, why)
     config_sha = mapping.sha256 if mapping else None
 
-    attempt = ledger.latest_attempt(con, name)
+    attempt = history.attempts.get(name) if history else ledger.latest_attempt(con, name)
     if (
         attempt
         and attempt.status == "rejected"
-        and attempt.file_sha256 == scan.sha256
+        and attempt.file_sha256 == sha
         and attempt.config_sha256 == config_sha
         and not accept
     ):
         return FileResult(
-            name, source, scan.size_bytes, scan.sha256, attempt.rows_in, attempt.rows_loaded,
+            name, source, size, sha, attempt.rows_in, attempt.rows_loaded,
             attempt.rows_quarantined, "rejected",
             f"{name}: still rejected (same sha256 as rejected at "
             f"{attempt.loaded_at:%Y-%m-%d %H:%M:%S} UTC; nothing to do): {attempt.message}",
             config_sha,
         )  # fmt: skip
-    earlier = ledger.last_successful_load(con, name)
-    if earlier and earlier.file_sha256 == scan.sha256 and earlier.config_sha256 == config_sha:
+    earlier = history.loads.get(name) if history else ledger.last_successful_load(con, name)
+    if earlier and earlier.file_sha256 == sha and earlier.config_sha256 == config_sha:
         return FileResult(
-            name, source, scan.size_bytes, scan.sha256, earlier.rows_in, earlier.rows_loaded,
+            name, source, size, sha, earlier.rows_in, earlier.rows_loaded,
             earlier.rows_quarantined, "unchanged",
             f"{name}: same sha256 as loaded at {earlier.loaded_at:%Y-%m-%d %H:%M:%S} UTC; "
             "nothing to do", config_sha,
@@ -256,6 +270,9 @@ def load_file(
     notes: list[str] = []
     row_label = "line"
     try:
+        if scan is None:  # known by its stat, but to be read all the same
+            scan = scan_file(path)
+            size, sha = scan.size_bytes, scan.sha256
         with tempfile.TemporaryDirectory(prefix="ccwh_ingest_") as tmp:
             read_path, read_scan = path, scan
             if mapping is not None:
@@ -303,7 +320,7 @@ def load_file(
                     f"{name}: {head}: {stats.rows_ok} row(s) loaded, {stats.rows_bad} quarantined"
                 )
                 rows_in, rows_ok, rows_bad = stats.rows_in, stats.rows_ok, stats.rows_bad
-        if twin := _same_content_as(con, name, scan.sha256):
+        if twin := _same_content_as(con, name, sha):
             notes.append(
                 f"same content (sha256) as {twin}: its rows are duplicates of that file's, and "
                 "staging keeps one copy of each (DECISIONS.md D14)"
@@ -311,7 +328,7 @@ def load_file(
         rejected: str | None = None
         if contract:
             try:
-                rows = _staged_rows(table, name, scan.sha256, loaded_at, row_label)
+                rows = _staged_rows(table, name, sha, loaded_at, row_label)
                 data_rows = con.execute(
                     f"SELECT count(*) FILTER (WHERE problem IS DISTINCT FROM 'blank line') "
                     f"FROM {STAGED}"
@@ -342,7 +359,7 @@ def load_file(
                 ]
             )
             result = FileResult(
-                name, source, scan.size_bytes, scan.sha256, rows_in, 0, rows_in, "rejected",
+                name, source, size, sha, rows_in, 0, rows_in, "rejected",
                 message, config_sha,
             )  # fmt: skip
             _commit_rejected(con, result, table.name, loaded_at, row_label, rejected)
@@ -350,17 +367,17 @@ def load_file(
         status = "replaced" if earlier else "loaded"
         if earlier:
             summary += f"; replaced the version loaded at {earlier.loaded_at:%Y-%m-%d %H:%M:%S}"
-            if earlier.file_sha256 == scan.sha256:
+            if earlier.file_sha256 == sha:
                 summary += " (same file, changed mapping)"
         message = "; ".join([summary, *(n for n in notes if n)])
         result = FileResult(
-            name, source, scan.size_bytes, scan.sha256, rows_in, rows_ok, rows_bad, status,
+            name, source, size, sha, rows_in, rows_ok, rows_bad, status,
             message, config_sha,
         )  # fmt: skip
         _commit(con, table.qualified, table.column_names, result, table.name, loaded_at, row_label)
         return result
     except UnreadableFile as exc:
-        return _failed(con, name, source, scan.size_bytes, scan.sha256, str(exc), config_sha)
+        return _failed(con, name, source, size, sha, str(exc), config_sha)
     except (duckdb.Error, OSError, UnicodeError) as exc:
         problem = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         if mapping is not None:
@@ -371,7 +388,7 @@ def load_file(
             )
         else:
             problem = f"load failed: {problem}"
-        return _failed(con, name, source, scan.size_bytes, scan.sha256, problem, config_sha)
+        return _failed(con, name, source, size, sha, problem, config_sha)
     finally:
         drop_work_tables(con)
         drop_record_tables(con)
@@ -562,15 +579,18 @@ def load_source(
     if files is not None:
         wanted = {Path(f).resolve() for f in files}
         paths = [p for p in paths if p.resolve() in wanted]
-    return [
+    history = ledger.History.read(con, source)
+    results = [
         load_file(
             con, landing_dir, path, source,
             accept=accept is True or (accept is not False
                                       and relative_name(landing_dir, path) in accept),
-            contract=contract, legacy_encoding=legacy_encoding,
+            contract=contract, legacy_encoding=legacy_encoding, history=history,
         )
         for path in paths
     ]  # fmt: skip
+    history.remember(con, _utcnow())
+    return results
 
 
 def ingest_landing(

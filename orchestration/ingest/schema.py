@@ -296,6 +296,21 @@ CREATE TABLE IF NOT EXISTS raw_ingest.quarantine (
 )
 """
 
+# The sha256 last computed of each landing file, with what `stat` said of the file then
+# (`files.FileStat`): a file whose stat has not changed since is known without reading it
+# (ledger.History, DECISIONS.md D214). A cache: deleting its rows only costs a re-read.
+FILE_STATS_DDL = """
+CREATE TABLE IF NOT EXISTS raw_ingest.file_stats (
+    file_name VARCHAR NOT NULL,
+    size_bytes BIGINT NOT NULL,
+    mtime_ns BIGINT NOT NULL,
+    ctime_ns BIGINT NOT NULL,
+    inode BIGINT NOT NULL,
+    file_sha256 VARCHAR NOT NULL,
+    recorded_at TIMESTAMP NOT NULL
+)
+"""
+
 
 def create_all(con: duckdb.DuckDBPyConnection) -> None:
     """Create the raw schemas and tables that do not exist yet, and add the columns listed in
@@ -306,6 +321,7 @@ def create_all(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(table.ddl())
     con.execute(LEDGER_DDL)
     con.execute(QUARANTINE_DDL)
+    con.execute(FILE_STATS_DDL)
     for table, column, sql_type in ADDED_COLUMNS:
         con.execute(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {column} {sql_type}")
     _allow_new_ledger_statuses(con)
