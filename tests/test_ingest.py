@@ -340,7 +340,6 @@ def test_loading_twice_changes_nothing(tmp_path: Path, landing: Path) -> None:
         )
 
 
-
 def _count_reads(monkeypatch) -> list[str]:
     """The names of the files the ingestion reads to hash them, from now on."""
     from orchestration.ingest import pipeline
@@ -410,6 +409,18 @@ def test_a_file_written_moments_ago_is_read_every_time(tmp_path: Path, landing: 
     reads = _count_reads(monkeypatch)
     assert [r.status for r in ingest_landing(warehouse, landing)] == ["unchanged"]
     assert reads == ["queue_log-20240127"]
+
+
+
+def test_a_copy_in_the_same_pass_names_its_twin(con, landing: Path) -> None:
+    """The pass's `ledger.History` learns each file it loads: a copy later in the same pass is
+    named a twin as it would be in a later pass (D14, D214)."""
+    write(landing, "asterisk/queue_log/queue_log-20240127", QUEUE_LOG_FILE)
+    write(landing, "asterisk/queue_log/queue_log-20240127.copy", QUEUE_LOG_FILE)
+    first, copy = load_source(con, landing, "asterisk_queue_log")
+    assert (first.status, copy.status) == ("loaded", "loaded")
+    assert "same content" not in first.message
+    assert "same content (sha256) as asterisk/queue_log/queue_log-20240127:" in copy.message
 
 
 def test_changed_file_replaces_its_earlier_rows(con, landing: Path) -> None:

@@ -6,9 +6,9 @@ contract ('rejected': every row of it is in the quarantine, the earlier version,
 A file seen again with the sha256 of its last successful load is reported as 'unchanged' to the
 caller and writes nothing to the ledger, the raw tables or the quarantine, so that loading the
 same landing folder twice leaves them as they were (only `raw_ingest.file_stats`, the cache of
-`History`, learns the sha256s it computed); a file seen again with the sha256 it was rejected with stays rejected
-(reported, not written again) until it changes or an operator accepts it. The current version
-of a file is its latest 'loaded' or 'replaced' row.
+`History`, learns the sha256s it computed); a file seen again with the sha256 it was rejected
+with stays rejected (reported, not written again) until it changes or an operator accepts it.
+The current version of a file is its latest 'loaded' or 'replaced' row.
 """
 
 from __future__ import annotations
@@ -182,6 +182,26 @@ class History:
         """The file's sha256 if its stat is the one recorded when it was hashed, else None."""
         known = self.stats.get(file_name)
         return known[1] if known and known[0] == stat else None
+
+    def record(self, result: FileResult, loaded_at: datetime) -> None:
+        """A file of the pass was loaded, replaced or rejected: the files after it see it."""
+        self.attempts[result.file_name] = Attempt(
+            result.status, result.file_sha256 or "", result.config_sha256, result.rows_in,
+            result.rows_loaded, result.rows_quarantined, result.message, loaded_at,
+        )  # fmt: skip
+        if result.status in ("loaded", "replaced"):
+            self.loads[result.file_name] = LastLoad(
+                result.file_sha256 or "", result.rows_in, result.rows_loaded,
+                result.rows_quarantined, loaded_at, result.config_sha256,
+            )  # fmt: skip
+
+    def twin(self, file_name: str, sha256: str) -> str | None:
+        """Another file of the source whose current version has the same bytes (the first by
+        name), as `pipeline._same_content_as` finds it in the ledger."""
+        return min(
+            (n for n, load in self.loads.items() if load.file_sha256 == sha256 and n != file_name),
+            default=None,
+        )
 
     def observe(self, file_name: str, stat: FileStat, sha256: str, now_ns: int) -> None:
         """A file was hashed: remember its sha256 under the stat taken before reading it,

@@ -320,7 +320,8 @@ def load_file(
                     f"{name}: {head}: {stats.rows_ok} row(s) loaded, {stats.rows_bad} quarantined"
                 )
                 rows_in, rows_ok, rows_bad = stats.rows_in, stats.rows_ok, stats.rows_bad
-        if twin := _same_content_as(con, name, sha):
+        twin = history.twin(name, sha) if history else _same_content_as(con, name, source, sha)
+        if twin:
             notes.append(
                 f"same content (sha256) as {twin}: its rows are duplicates of that file's, and "
                 "staging keeps one copy of each (DECISIONS.md D14)"
@@ -363,6 +364,8 @@ def load_file(
                 message, config_sha,
             )  # fmt: skip
             _commit_rejected(con, result, table.name, loaded_at, row_label, rejected)
+            if history:
+                history.record(result, loaded_at)
             return result
         status = "replaced" if earlier else "loaded"
         if earlier:
@@ -375,6 +378,8 @@ def load_file(
             message, config_sha,
         )  # fmt: skip
         _commit(con, table.qualified, table.column_names, result, table.name, loaded_at, row_label)
+        if history:
+            history.record(result, loaded_at)
         return result
     except UnreadableFile as exc:
         return _failed(con, name, source, size, sha, str(exc), config_sha)
@@ -394,19 +399,22 @@ def load_file(
         drop_record_tables(con)
 
 
-def _same_content_as(con: duckdb.DuckDBPyConnection, name: str, sha: str) -> str | None:
-    """Another file whose current version has the same bytes (a copy under another name)."""
+def _same_content_as(
+    con: duckdb.DuckDBPyConnection, name: str, source: str, sha: str
+) -> str | None:
+    """Another file of the source whose current version has the same bytes (a copy under
+    another name: staging keeps one copy of each event of a source, D14)."""
     row = con.execute(
         f"""
         WITH current_versions AS (
             SELECT file_name, file_sha256,
                    row_number() OVER (PARTITION BY file_name ORDER BY loaded_at DESC) AS n
-            FROM {ledger.LEDGER} WHERE status IN ('loaded', 'replaced')
+            FROM {ledger.LEDGER} WHERE source = ? AND status IN ('loaded', 'replaced')
         )
         SELECT file_name FROM current_versions
         WHERE n = 1 AND file_sha256 = ? AND file_name <> ? ORDER BY file_name LIMIT 1
         """,
-        [sha, name],
+        [source, sha, name],
     ).fetchone()
     return None if row is None else row[0]
 
