@@ -411,7 +411,6 @@ def test_a_file_written_moments_ago_is_read_every_time(tmp_path: Path, landing: 
     assert reads == ["queue_log-20240127"]
 
 
-
 def test_a_copy_in_the_same_pass_names_its_twin(con, landing: Path) -> None:
     """The pass's `ledger.History` learns each file it loads: a copy later in the same pass is
     named a twin as it would be in a later pass (D14, D214)."""
