@@ -38,6 +38,8 @@ class Settings:
     legacy_encoding: str = "latin-1"
     # the time zone of timestamps without an offset in business extracts (CCWH_SITE_TIME_ZONE)
     site_time_zone: str = "Europe/Madrid"
+    # how many sources `ccwh ingest` loads at once (CCWH_INGEST_WORKERS; D215)
+    ingest_workers: int = 2
 
     @property
     def warehouse_dir(self) -> Path:
@@ -61,7 +63,17 @@ def settings() -> Settings:
         dbt_project_dir=PROJECT_DIR,
         legacy_encoding=os.environ.get("CCWH_LEGACY_ENCODING", "").strip() or "latin-1",
         site_time_zone=os.environ.get("CCWH_SITE_TIME_ZONE", "").strip() or "Europe/Madrid",
+        ingest_workers=_positive_int("CCWH_INGEST_WORKERS", 2),
     )
+
+
+def _positive_int(env: str, default: int) -> int:
+    text = os.environ.get(env, "").strip()
+    if not text:
+        return default
+    if not text.isdigit() or int(text) < 1:
+        raise ValueError(f"{env}={text!r}: expected a whole number of at least 1")
+    return int(text)
 
 
 def dbt_profile_env(warehouse_path: Path | None = None) -> dict[str, str]:

@@ -422,6 +422,47 @@ def test_a_copy_in_the_same_pass_names_its_twin(con, landing: Path) -> None:
     assert "same content (sha256) as asterisk/queue_log/queue_log-20240127:" in copy.message
 
 
+def _raw_contents(warehouse: Path) -> dict[str, list[tuple]]:
+    """Every row of every raw table, the ledger and the quarantine, without load times (and
+    without the stat cache, which holds the files that had settled, a matter of timing)."""
+    when = {"_loaded_at", "loaded_at", "quarantined_at", "recorded_at"}
+    with duckdb.connect(str(warehouse), read_only=True) as c:
+        tables = c.execute(
+            "SELECT table_schema || '.' || table_name FROM information_schema.tables "
+            "WHERE table_schema LIKE 'raw%' AND table_name <> 'file_stats' ORDER BY 1"
+        ).fetchall()
+        contents = {}
+        for (table,) in tables:
+            described = c.execute(f"SELECT * FROM {table} LIMIT 0").description
+            columns = [d[0] for d in described if d[0] not in when]
+            listed = ", ".join(f'"{name}"' for name in columns)
+            contents[table] = c.execute(f"SELECT {listed} FROM {table} ORDER BY ALL").fetchall()
+        return contents
+
+
+def test_sources_loaded_at_once_give_what_they_give_one_after_another(tmp_path: Path) -> None:
+    """D215: `ingest_landing` loads several sources at once on cursors of one connection; the
+    results, raw tables, ledger and quarantine are those of loading them one by one."""
+    from orchestration.simulator import simulate
+
+    landing = tmp_path / "landing"
+    simulate(landing, days=2, agents=6, start=datetime(2026, 3, 2).date(), progress=False)
+    day = "asterisk/queue_log/queue_log-20260302"
+    write(landing, day + ".copy", (landing / day).read_bytes())  # a twin
+    cdr = landing / "asterisk/cdr/Master-20260303.csv"
+    write(landing, cdr.relative_to(landing).as_posix(), cdr.read_bytes() + b"not,a,cdr\n")
+    one_by_one = ingest_landing(tmp_path / "one.duckdb", landing, workers=1)
+    at_once = ingest_landing(tmp_path / "many.duckdb", landing, workers=4)
+    assert len({r.source for r in one_by_one}) >= 10
+    assert [(r.file_name, r.status, r.rows_in, r.rows_loaded, r.message) for r in at_once] == [
+        (r.file_name, r.status, r.rows_in, r.rows_loaded, r.message) for r in one_by_one
+    ]
+    assert {r.status for r in at_once} == {"loaded"}
+    assert any("same content (sha256) as " + day in r.message for r in at_once)
+    assert any(r.rows_quarantined for r in at_once)
+    assert _raw_contents(tmp_path / "many.duckdb") == _raw_contents(tmp_path / "one.duckdb")
+
+
 def test_changed_file_replaces_its_earlier_rows(con, landing: Path) -> None:
     name = "asterisk/queue_log/queue_log-20240127"
     path = write(landing, name, QUEUE_LOG_FILE)

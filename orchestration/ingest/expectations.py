@@ -23,6 +23,7 @@ from __future__ import annotations
 import math
 import os
 import statistics
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -36,6 +37,11 @@ from .schema import AGENTS, CDR, CONTACT_TRACE_RECORDS, MAPPED_CONTACTS, QUEUE_L
 
 if TYPE_CHECKING:
     import great_expectations as gx
+
+# Ingestion loads two sources at once (D215): the first import of Great Expectations, seconds
+# long, is taken by one thread while the other waits, and GX's own pandas engine (an
+# ephemeral context per file) runs one file at a time.
+_GX_LOCK = threading.Lock()
 
 DISPOSITIONS = ("ANSWERED", "NO ANSWER", "BUSY", "FAILED", "CONGESTION")
 EARLIEST_EVENT = datetime(2000, 1, 1)
@@ -518,19 +524,20 @@ def validate_frame(
         raise ValueError(f"unknown source {source!r}; expected one of {', '.join(SUITES)}")
     table = RAW_TABLES[source]
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
-    import great_expectations as gx
-    from great_expectations.data_context.types.base import ProgressBarsConfig
+    with _GX_LOCK:
+        import great_expectations as gx
+        from great_expectations.data_context.types.base import ProgressBarsConfig
 
-    context = gx.get_context(mode="ephemeral")
-    context.variables.progress_bars = ProgressBarsConfig(globally=False)
-    batch = (
-        context.data_sources.add_pandas("raw")
-        .add_dataframe_asset(table.qualified)
-        .add_batch_definition_whole_dataframe("rows")
-        .get_batch(batch_parameters={"dataframe": frame})
-    )
-    suite = _suite(source, extra)
-    outcome = batch.validate(suite, result_format="SUMMARY").to_json_dict()
+        context = gx.get_context(mode="ephemeral")
+        context.variables.progress_bars = ProgressBarsConfig(globally=False)
+        batch = (
+            context.data_sources.add_pandas("raw")
+            .add_dataframe_asset(table.qualified)
+            .add_batch_definition_whole_dataframe("rows")
+            .get_batch(batch_parameters={"dataframe": frame})
+        )
+        suite = _suite(source, extra)
+        outcome = batch.validate(suite, result_format="SUMMARY").to_json_dict()
     return ValidationResult(
         source=source,
         table=table.qualified,
@@ -559,7 +566,8 @@ def check_file_contract(
     loads breaks its contract even without history (every line is in the quarantine: a file
     of another layout, a schema that drifted).
     """
-    import great_expectations.expectations as gxe
+    with _GX_LOCK:
+        import great_expectations.expectations as gxe
 
     rule = rule or VolumeRule.from_env()
     baseline = volume_baseline(con, source, file_name, rule)
