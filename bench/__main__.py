@@ -374,6 +374,19 @@ def run_spark_only(name: str, earlier: dict[str, object]) -> dict[str, object]:
     }
 
 
+def keep_earlier_spark(run: dict[str, object], earlier: dict[str, object]) -> dict[str, object]:
+    """A run without Spark keeps the Spark stages an earlier run of the size measured (hours
+    of a year's build), with that run's machine and commit (`spark_machine`)."""
+    if run.get("spark") or not earlier.get("spark"):
+        return run
+    return {
+        **run,
+        "spark": earlier["spark"],
+        "spark_daily": earlier.get("spark_daily", []),
+        "spark_machine": earlier.get("spark_machine", earlier.get("machine")),
+    }
+
+
 def run_size(
     name: str,
     fresh_sim: bool,
@@ -524,7 +537,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.spark_only:
             results["sizes"][name] = run_spark_only(name, results["sizes"][name])
         else:
-            results["sizes"][name] = run_size(
+            run = run_size(
                 name,
                 args.fresh_sim,
                 args.spark,
@@ -532,6 +545,7 @@ def main(argv: list[str] | None = None) -> int:
                 reuse_ingest=args.reuse_ingest,
                 dbt_threads=args.dbt_threads,
             )
+            results["sizes"][name] = keep_earlier_spark(run, results["sizes"].get(name, {}))
         RESULTS_JSON.write_text(json.dumps(results, indent=2) + "\n")
         write_report(results, BENCH_DIR / "RESULTS.md")
     print(

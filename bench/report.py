@@ -148,10 +148,13 @@ def write_report(results: dict, path: Path) -> None:
         if slow:
             out += ["", "Slowest dbt nodes of the full build:", ""]
             out += [f"- `{n['node']}` {n['seconds']:.1f} s" for n in slow[:10]]
-        out += _spark_section(size.get("spark"), "Spark (local, 2 cores)", "", 15)
+        spark_m = size.get("spark_machine")  # Spark measured by an earlier run
+        when = f"; commit {spark_m['commit']}, {spark_m['date']}" if spark_m else ""
+        out += _spark_section(size.get("spark"), f"Spark (local, 2 cores{when})", "", 15)
         out += _spark_section(
-            size.get("spark_daily"), "Spark daily run (local, 2 cores)", " of the daily run", 10
-        )
+            size.get("spark_daily"), f"Spark daily run (local, 2 cores{when})",
+            " of the daily run", 10,
+        )  # fmt: skip
     if NOTES.exists():
         out += ["", NOTES.read_text().rstrip()]
     path.write_text("\n".join(out) + "\n")

@@ -83,7 +83,21 @@ def test_the_report_renders_the_recorded_results(tmp_path: Path) -> None:
     for name, size in results["sizes"].items():
         assert f"## {name}: {size['days']} days" in text
         if size.get("spark"):
-            assert "Spark (local, 2 cores)" in text
+            assert "Spark (local, 2 cores" in text
         if size.get("spark_daily"):
-            assert "Spark daily run (local, 2 cores)" in text
+            assert "Spark daily run (local, 2 cores" in text
             assert any(s["name"] == "daily-spark-dbt" for s in size["spark_daily"])
+
+
+def test_a_run_without_spark_keeps_the_spark_stages_an_earlier_run_measured() -> None:
+    from bench.__main__ import keep_earlier_spark
+
+    earlier = {"machine": {"commit": "abc1234"}, "spark": [{"name": "spark-dbt"}]}
+    kept = keep_earlier_spark({"machine": {"commit": "def5678"}, "spark": []}, earlier)
+    assert kept["spark"] == [{"name": "spark-dbt"}]
+    assert kept["spark_daily"] == []
+    assert kept["spark_machine"] == {"commit": "abc1234"}
+    assert kept["machine"] == {"commit": "def5678"}
+    measured = {"machine": {}, "spark": [{"name": "spark-dbt", "seconds": 1.0}]}
+    assert keep_earlier_spark(measured, earlier) is measured
+    assert keep_earlier_spark({"spark": []}, {}) == {"spark": []}
