@@ -38,8 +38,10 @@ sites as (
 
 later_contacts as (
 
-    -- later IVR sessions of the same caller (a transferred session's own PBX call is the
-    -- same contact, not a repeat)
+    -- later IVR sessions of the same caller within the window (a transferred session's own
+    -- PBX call is the same contact, not a repeat). The window's end is a join condition,
+    -- not a filter after the join: a caller's pairs of sessions would otherwise grow with
+    -- the square of a year's history (DECISIONS.md D216)
     select
         earlier.session_id,
         later.started_at as contact_at
@@ -47,6 +49,9 @@ later_contacts as (
     inner join sessions as later
         on earlier.customer_id = later.customer_id
         and later.started_at > earlier.started_at
+        and later.started_at <= {{ dbt.dateadd(
+            'hour', var('self_service_repeat_window_hours'), 'earlier.ended_at'
+        ) }}
         and later.session_id <> earlier.session_id
     where earlier.is_contained
 
@@ -59,6 +64,9 @@ later_contacts as (
     inner join contacts
         on sessions.customer_id = contacts.customer_id
         and contacts.contact_at > sessions.started_at
+        and contacts.contact_at <= {{ dbt.dateadd(
+            'hour', var('self_service_repeat_window_hours'), 'sessions.ended_at'
+        ) }}
     where sessions.is_contained
 
 ),
@@ -66,15 +74,10 @@ later_contacts as (
 repeats as (
 
     select
-        later_contacts.session_id,
+        session_id,
         count(*) as repeat_contacts
     from later_contacts
-    inner join sessions
-        on later_contacts.session_id = sessions.session_id
-    where later_contacts.contact_at <= {{ dbt.dateadd(
-            'hour', var('self_service_repeat_window_hours'), 'sessions.ended_at'
-        ) }}
-    group by later_contacts.session_id
+    group by session_id
 
 ),
 
