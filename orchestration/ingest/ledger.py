@@ -85,20 +85,6 @@ class Attempt:
     loaded_at: datetime
 
 
-def latest_attempt(con: duckdb.DuckDBPyConnection, file_name: str) -> Attempt | None:
-    row = con.execute(
-        f"""
-        SELECT status, file_sha256, config_sha256, rows_in, rows_loaded, rows_quarantined,
-               message, loaded_at
-        FROM {LEDGER}
-        WHERE file_name = ? AND status IN ('loaded', 'replaced', 'rejected')
-        ORDER BY loaded_at DESC LIMIT 1
-        """,
-        [file_name],
-    ).fetchone()
-    return None if row is None else Attempt(*row)
-
-
 def record(
     con: duckdb.DuckDBPyConnection, result: FileResult, entity: str, loaded_at: datetime
 ) -> None:
@@ -197,7 +183,7 @@ class History:
 
     def twin(self, file_name: str, sha256: str) -> str | None:
         """Another file of the source whose current version has the same bytes (the first by
-        name), as `pipeline._same_content_as` finds it in the ledger."""
+        name): a copy under another name, whose events staging keeps once (D14)."""
         return min(
             (n for n, load in self.loads.items() if load.file_sha256 == sha256 and n != file_name),
             default=None,

@@ -212,20 +212,19 @@ def load_file(
     holiday's low volume); the ledger message keeps the failed expectations. `contract=False`
     skips the contract altogether. `legacy_encoding`: how lines that are not valid UTF-8 are
     read (default: the CCWH_LEGACY_ENCODING setting, latin-1). `history`: the ledger's rows of
-    the source's files, read once for a pass over them (`load_source`); without it the ledger
-    is queried for this file, and the file is read to be hashed.
+    the source's files, read once for a pass over them (`load_source`); read here otherwise.
     """
     name = relative_name(landing_dir, path)
     table = RAW_TABLES[source]
+    history = history or ledger.History.read(con, source)
     scan: FileScan | None = None
     try:
         stat = FileStat.of(path)
-        sha = history.known_sha256(name, stat) if history else None
+        sha = history.known_sha256(name, stat)
         if sha is None:
             scan = scan_file(path)
             sha = scan.sha256
-            if history:
-                history.observe(name, stat, sha, time.time_ns())
+            history.observe(name, stat, sha, time.time_ns())
     except OSError as exc:
         return _failed(con, name, source, None, None, f"cannot be read: {exc.strerror or exc}")
     size = scan.size_bytes if scan else stat.size_bytes
@@ -247,7 +246,7 @@ def load_file(
         return _failed(con, name, source, size, sha, why)
     config_sha = mapping.sha256 if mapping else None
 
-    attempt = history.attempts.get(name) if history else ledger.latest_attempt(con, name)
+    attempt = history.attempts.get(name)
     if (
         attempt
         and attempt.status == "rejected"
@@ -262,7 +261,7 @@ def load_file(
             f"{attempt.loaded_at:%Y-%m-%d %H:%M:%S} UTC; nothing to do): {attempt.message}",
             config_sha,
         )  # fmt: skip
-    earlier = history.loads.get(name) if history else ledger.last_successful_load(con, name)
+    earlier = history.loads.get(name)
     if earlier and earlier.file_sha256 == sha and earlier.config_sha256 == config_sha:
         return FileResult(
             name, source, size, sha, earlier.rows_in, earlier.rows_loaded,
@@ -325,8 +324,7 @@ def load_file(
                     f"{name}: {head}: {stats.rows_ok} row(s) loaded, {stats.rows_bad} quarantined"
                 )
                 rows_in, rows_ok, rows_bad = stats.rows_in, stats.rows_ok, stats.rows_bad
-        twin = history.twin(name, sha) if history else _same_content_as(con, name, source, sha)
-        if twin:
+        if twin := history.twin(name, sha):
             notes.append(
                 f"same content (sha256) as {twin}: its rows are duplicates of that file's, and "
                 "staging keeps one copy of each (DECISIONS.md D14)"
@@ -369,8 +367,7 @@ def load_file(
                 message, config_sha,
             )  # fmt: skip
             _commit_rejected(con, result, table.name, loaded_at, row_label, rejected)
-            if history:
-                history.record(result, loaded_at)
+            history.record(result, loaded_at)
             return result
         status = "replaced" if earlier else "loaded"
         if earlier:
@@ -383,8 +380,7 @@ def load_file(
             message, config_sha,
         )  # fmt: skip
         _commit(con, table.qualified, table.column_names, result, table.name, loaded_at, row_label)
-        if history:
-            history.record(result, loaded_at)
+        history.record(result, loaded_at)
         return result
     except UnreadableFile as exc:
         return _failed(con, name, source, size, sha, str(exc), config_sha)
@@ -402,26 +398,6 @@ def load_file(
     finally:
         drop_work_tables(con)
         drop_record_tables(con)
-
-
-def _same_content_as(
-    con: duckdb.DuckDBPyConnection, name: str, source: str, sha: str
-) -> str | None:
-    """Another file of the source whose current version has the same bytes (a copy under
-    another name: staging keeps one copy of each event of a source, D14)."""
-    row = con.execute(
-        f"""
-        WITH current_versions AS (
-            SELECT file_name, file_sha256,
-                   row_number() OVER (PARTITION BY file_name ORDER BY loaded_at DESC) AS n
-            FROM {ledger.LEDGER} WHERE source = ? AND status IN ('loaded', 'replaced')
-        )
-        SELECT file_name FROM current_versions
-        WHERE n = 1 AND file_sha256 = ? AND file_name <> ? ORDER BY file_name LIMIT 1
-        """,
-        [source, sha, name],
-    ).fetchone()
-    return None if row is None else row[0]
 
 
 def _staged_rows(table: RawTable, name: str, sha: str, loaded_at: datetime, row_label: str) -> Rows:
